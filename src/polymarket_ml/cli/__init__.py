@@ -1,0 +1,1 @@
+"""The ``pmml`` command line."""

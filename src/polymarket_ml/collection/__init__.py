@@ -1,0 +1,1 @@
+"""Collection: discovery, tiers, tiered snapshots and the WebSocket collector."""

@@ -1,0 +1,1 @@
+"""Domain types, the clock and the error tree. Imports nothing else of ours."""

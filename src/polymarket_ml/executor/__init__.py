@@ -1,0 +1,1 @@
+"""The trading executor: strategies, signals, risk, sizing, paper and live execution."""

@@ -1,0 +1,1 @@
+"""Strategies: pure code that turns market data into signals."""

@@ -1,0 +1,1 @@
+"""Pure feature functions: plain values in, plain values out, ``now`` passed in."""

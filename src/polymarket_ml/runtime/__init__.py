@@ -1,0 +1,1 @@
+"""How work is scheduled: the in-process scheduler and the Celery app share one schedule."""

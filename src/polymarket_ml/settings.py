@@ -1,0 +1,312 @@
+"""The one typed, validated settings object, grouped by subsystem.
+
+Built once per entry point with :func:`load_settings` and passed down; nothing below the entry
+points reads the environment. Names follow the original design where it named them
+(``DATABASE_URL``, ``REDIS_URL``, ``CELERY_BROKER_URL``); every other setting is ``PMML_*``
+(the field name in upper case), read from the environment or a ``.env`` file in the working
+directory. Units are in the names (``_secs``, ``_hours``, ``_usd``).
+
+A bad value fails here, at start-up, as a :class:`~polymarket_ml.core.errors.ConfigError` that
+names the variable, the value given and what is allowed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from pathlib import Path
+from typing import Any, ClassVar
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from polymarket_ml.core.enums import Tier
+from polymarket_ml.core.errors import ConfigError
+
+DEFAULT_DATA_DIR = Path("data")
+DEFAULT_DATABASE_URL = "sqlite:///data/polymarket_ml.sqlite3"
+MAX_ASSETS_PER_CONNECTION = 500
+
+
+class _Group(BaseSettings):
+    """Base of every settings group: ``PMML_`` prefix, ``.env`` support, frozen, strict keys."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="PMML_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        frozen=True,
+        populate_by_name=True,
+    )
+    group: ClassVar[str] = ""
+
+
+class DatabaseSettings(_Group):
+    """Where everything is stored."""
+
+    group: ClassVar[str] = "database"
+    url: str = Field(
+        default=DEFAULT_DATABASE_URL,
+        validation_alias=AliasChoices("DATABASE_URL", "PMML_DATABASE_URL"),
+        description="SQLAlchemy URL: sqlite:///path or postgresql://user@host:port/db",
+    )
+    echo_sql: bool = Field(default=False, description="Log every SQL statement")
+    bulk_batch_rows: int = Field(default=5000, ge=1, le=1_000_000, description="Rows per bulk write batch")
+
+    @model_validator(mode="after")
+    def _known_backend(self) -> DatabaseSettings:
+        scheme = self.url.split("://", 1)[0].split("+", 1)[0]
+        if scheme not in {"sqlite", "postgresql", "postgres"} or "://" not in self.url:
+            raise ValueError(
+                f"DATABASE_URL={self.url!r}: must start with sqlite:/// or postgresql://"
+            )
+        return self
+
+
+class DistributedSettings(_Group):
+    """Redis and Celery, used only by the distributed deployment."""
+
+    group: ClassVar[str] = "distributed"
+    redis_url: str = Field(
+        default="redis://127.0.0.1:6379/0",
+        validation_alias=AliasChoices("REDIS_URL", "PMML_REDIS_URL"),
+    )
+    celery_broker_url: str = Field(
+        default="redis://127.0.0.1:6379/1",
+        validation_alias=AliasChoices("CELERY_BROKER_URL", "PMML_CELERY_BROKER_URL"),
+    )
+
+
+class SourceSettings(_Group):
+    """Where the exchange is. The real Polymarket is the default; the simulator is opt-in."""
+
+    group: ClassVar[str] = "sources"
+    gamma_url: str = "https://gamma-api.polymarket.com"
+    clob_url: str = "https://clob.polymarket.com"
+    data_api_url: str = "https://data-api.polymarket.com"
+    ws_market_url: str = "wss://ws-subscriptions-clob.polymarket.com/ws/market"
+    ws_user_url: str = "wss://ws-subscriptions-clob.polymarket.com/ws/user"
+    http_timeout_secs: float = Field(default=10.0, gt=0, le=300)
+    http_max_retries: int = Field(default=5, ge=0, le=20)
+
+
+class CollectionSettings(_Group):
+    """Discovery, tiers, snapshot cadence and the WebSocket collector."""
+
+    group: ClassVar[str] = "collection"
+    ml_volume_threshold: float = Field(
+        default=100.0,
+        ge=0,
+        validation_alias=AliasChoices("PMML_ML_VOLUME_THRESHOLD", "ML_VOLUME_THRESHOLD"),
+        description="Minimum 24h volume (USD) for discovery",
+    )
+    ml_lookahead_hours: float = Field(
+        default=336,
+        gt=0,
+        validation_alias=AliasChoices("PMML_ML_LOOKAHEAD_HOURS", "ML_LOOKAHEAD_HOURS"),
+        description="Only markets ending within this many hours are tracked",
+    )
+    tier_0_min_hours: float = Field(default=48, gt=0, description="T0 above this many hours to close")
+    tier_1_min_hours: float = Field(default=12, gt=0, description="T1 from this to tier_0_min_hours")
+    tier_2_min_hours: float = Field(default=4, gt=0, description="T2 from this to tier_1_min_hours")
+    tier_3_min_hours: float = Field(default=1, gt=0, description="T3 from this to tier_2_min_hours; T4 below")
+    snapshot_interval_t0_secs: float = Field(default=3600, gt=0)
+    snapshot_interval_t1_secs: float = Field(default=300, gt=0)
+    snapshot_interval_t2_secs: float = Field(default=60, gt=0)
+    snapshot_interval_t3_secs: float = Field(default=30, gt=0)
+    snapshot_interval_t4_secs: float = Field(default=15, gt=0)
+    websocket_num_connections: int = Field(
+        default=4,
+        ge=1,
+        le=64,
+        validation_alias=AliasChoices("PMML_WEBSOCKET_NUM_CONNECTIONS", "WEBSOCKET_NUM_CONNECTIONS"),
+    )
+    websocket_max_assets_per_connection: int = Field(default=MAX_ASSETS_PER_CONNECTION, ge=1, le=MAX_ASSETS_PER_CONNECTION)
+    websocket_enabled_tiers: list[Tier] = Field(
+        default_factory=lambda: [Tier.T2, Tier.T3, Tier.T4],
+        validation_alias=AliasChoices("PMML_WEBSOCKET_ENABLED_TIERS", "WEBSOCKET_ENABLED_TIERS"),
+        description="Tiers whose tokens the WebSocket follows, e.g. [2,3,4]",
+    )
+    min_trades_per_minute: float = Field(
+        default=30,
+        ge=0,
+        validation_alias=AliasChoices("PMML_MIN_TRADES_PER_MINUTE", "MIN_TRADES_PER_MINUTE"),
+    )
+    whale_tier_1_usd: float = Field(default=100, gt=0)
+    whale_tier_2_usd: float = Field(default=1_000, gt=0)
+    whale_tier_3_usd: float = Field(default=10_000, gt=0)
+    journal_enabled: bool = Field(default=True, description="Write every raw WebSocket frame to a compressed journal")
+    orderbook_retention_days: float = Field(default=30, gt=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> CollectionSettings:
+        bounds = [self.tier_0_min_hours, self.tier_1_min_hours, self.tier_2_min_hours, self.tier_3_min_hours]
+        if bounds != sorted(bounds, reverse=True) or len(set(bounds)) != 4:
+            raise ValueError(
+                "tier boundaries must strictly decrease: PMML_TIER_0_MIN_HOURS > PMML_TIER_1_MIN_HOURS"
+                f" > PMML_TIER_2_MIN_HOURS > PMML_TIER_3_MIN_HOURS (got {bounds})"
+            )
+        whales = [self.whale_tier_1_usd, self.whale_tier_2_usd, self.whale_tier_3_usd]
+        if whales != sorted(whales) or len(set(whales)) != 3:
+            raise ValueError(f"whale tier thresholds must strictly increase (got {whales})")
+        return self
+
+    @property
+    def tier_boundaries_hours(self) -> tuple[float, float, float, float]:
+        return (self.tier_0_min_hours, self.tier_1_min_hours, self.tier_2_min_hours, self.tier_3_min_hours)
+
+    @property
+    def snapshot_intervals_secs(self) -> dict[Tier, float]:
+        """One schedule table (tier -> seconds) feeds both runtimes."""
+        return {
+            Tier.T0: self.snapshot_interval_t0_secs,
+            Tier.T1: self.snapshot_interval_t1_secs,
+            Tier.T2: self.snapshot_interval_t2_secs,
+            Tier.T3: self.snapshot_interval_t3_secs,
+            Tier.T4: self.snapshot_interval_t4_secs,
+        }
+
+
+class ApiSettings(_Group):
+    """The HTTP API and dashboard."""
+
+    group: ClassVar[str] = "api"
+    api_host: str = Field(default="127.0.0.1", description="Bind address; 0.0.0.0 exposes the API to the network")
+    api_port: int = Field(default=8000, ge=1, le=65535)
+    api_token: SecretStr | None = Field(default=None, description="Bearer token for state-changing endpoints")
+
+
+class ExecutorSettings(_Group):
+    """Where the executor's configuration and the wallet secrets come from."""
+
+    group: ClassVar[str] = "executor"
+    executor_config: Path = Field(default=Path("executor_config.yaml"), description="Path of executor_config.yaml")
+    private_key: SecretStr | None = Field(default=None, description="Wallet private key (live mode only)")
+    private_key_file: Path | None = Field(default=None, description="File holding the wallet private key")
+    clob_api_key: SecretStr | None = None
+    clob_api_secret: SecretStr | None = None
+    clob_api_passphrase: SecretStr | None = None
+
+
+class GeneralSettings(_Group):
+    group: ClassVar[str] = "general"
+    data_dir: Path = Field(default=DEFAULT_DATA_DIR, description="Where the SQLite file, journals and tokens live")
+    log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR|CRITICAL)$")
+
+
+GROUPS: tuple[type[_Group], ...] = (
+    GeneralSettings,
+    DatabaseSettings,
+    DistributedSettings,
+    SourceSettings,
+    CollectionSettings,
+    ApiSettings,
+    ExecutorSettings,
+)
+
+
+class Settings(BaseModel):
+    """All settings, one attribute per subsystem."""
+
+    model_config = ConfigDict(frozen=True)
+
+    general: GeneralSettings
+    database: DatabaseSettings
+    distributed: DistributedSettings
+    sources: SourceSettings
+    collection: CollectionSettings
+    api: ApiSettings
+    executor: ExecutorSettings
+
+    def redacted(self) -> dict[str, dict[str, Any]]:
+        """Every effective setting with secrets shown as ``********``; safe to print or log."""
+        out: dict[str, dict[str, Any]] = {}
+        for name in type(self).model_fields:
+            group: _Group = getattr(self, name)
+            values = group.model_dump(mode="json")
+            for key, value in values.items():
+                if isinstance(getattr(group, key), SecretStr) and value is not None:
+                    values[key] = "********"
+                elif key == "url" and isinstance(value, str):
+                    values[key] = redact_url(value)
+                elif key.endswith("_url") and isinstance(value, str):
+                    values[key] = redact_url(value)
+            out[name] = values
+        return out
+
+
+def env_name(group: type[_Group], field_name: str) -> str:
+    """The environment variable a field is read from (the first alias, else PMML_<NAME>)."""
+    info = group.model_fields[field_name]
+    alias = info.validation_alias
+    if isinstance(alias, AliasChoices):
+        first = alias.choices[0]
+        return first if isinstance(first, str) else field_name.upper()
+    return f"PMML_{field_name.upper()}"
+
+
+def redact_url(url: str) -> str:
+    """Hide a password in a URL (``postgresql://u:secret@h`` -> ``postgresql://u:***@h``)."""
+    if "://" not in url or "@" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    creds, host = rest.rsplit("@", 1)
+    if ":" in creds:
+        user = creds.split(":", 1)[0]
+        return f"{scheme}://{user}:***@{host}"
+    return url
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read and validate every group; raise :class:`ConfigError` naming each bad setting.
+
+    ``overrides`` maps a group name to a dict of field values (used by the CLI flags and tests).
+    """
+    groups: dict[str, _Group] = {}
+    problems: list[str] = _unknown_env_vars()
+    for group_cls in GROUPS:
+        try:
+            groups[group_cls.group] = group_cls(**overrides.get(group_cls.group, {}))
+        except ValidationError as exc:
+            problems.extend(_describe(group_cls, exc))
+    if problems:
+        raise ConfigError("invalid settings:\n  " + "\n  ".join(problems))
+    return Settings(**groups)  # type: ignore[arg-type]
+
+
+def known_env_names() -> set[str]:
+    return {env_name(g, f) for g in GROUPS for f in g.model_fields} | {
+        f"PMML_{f.upper()}" for g in GROUPS for f in g.model_fields
+    }
+
+
+# Variables with the PMML_ prefix that configure other things than the settings object.
+_OTHER_PMML_VARS = frozenset({"PMML_TEST_POSTGRES_URL", "PMML_TEST_REDIS_URL", "PMML_BENCH_POSTGRES_URL"})
+
+
+def _unknown_env_vars() -> list[str]:
+    """A misspelt ``PMML_*`` variable would otherwise be ignored silently."""
+    known = known_env_names() | _OTHER_PMML_VARS
+    problems = []
+    for name in sorted(os.environ):
+        if name.startswith("PMML_") and name not in known:
+            close = difflib.get_close_matches(name, sorted(known), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            problems.append(f"{name}: unknown setting{hint}; see `pmml config show` for the names")
+    return problems
+
+
+def _describe(group: type[_Group], exc: ValidationError) -> list[str]:
+    lines = []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ())]
+        if loc and loc[0] in group.model_fields:
+            var = env_name(group, loc[0])
+            where = var + ("[" + "][".join(loc[1:]) + "]" if len(loc) > 1 else "")
+            given = f"={err['input']!r}" if "input" in err else ""
+            lines.append(f"{where}{given}: {err['msg']}")
+        else:
+            msg = err["msg"].removeprefix("Value error, ")
+            lines.append(f"{group.group}: {msg}")
+    return lines

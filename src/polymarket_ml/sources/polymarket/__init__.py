@@ -1,0 +1,1 @@
+"""Polymarket: Gamma, CLOB REST, CLOB WebSocket and Data API clients (see polymarket-api.md)."""
