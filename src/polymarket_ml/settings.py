@@ -17,7 +17,15 @@ import os
 from pathlib import Path
 from typing import Any, ClassVar
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from polymarket_ml.core.enums import Tier
@@ -52,7 +60,9 @@ class DatabaseSettings(_Group):
         description="SQLAlchemy URL: sqlite:///path or postgresql://user@host:port/db",
     )
     echo_sql: bool = Field(default=False, description="Log every SQL statement")
-    bulk_batch_rows: int = Field(default=5000, ge=1, le=1_000_000, description="Rows per bulk write batch")
+    bulk_batch_rows: int = Field(
+        default=5000, ge=1, le=1_000_000, description="Rows per bulk write batch"
+    )
 
     @model_validator(mode="after")
     def _known_backend(self) -> DatabaseSettings:
@@ -107,10 +117,16 @@ class CollectionSettings(_Group):
         validation_alias=AliasChoices("PMML_ML_LOOKAHEAD_HOURS", "ML_LOOKAHEAD_HOURS"),
         description="Only markets ending within this many hours are tracked",
     )
-    tier_0_min_hours: float = Field(default=48, gt=0, description="T0 above this many hours to close")
-    tier_1_min_hours: float = Field(default=12, gt=0, description="T1 from this to tier_0_min_hours")
+    tier_0_min_hours: float = Field(
+        default=48, gt=0, description="T0 above this many hours to close"
+    )
+    tier_1_min_hours: float = Field(
+        default=12, gt=0, description="T1 from this to tier_0_min_hours"
+    )
     tier_2_min_hours: float = Field(default=4, gt=0, description="T2 from this to tier_1_min_hours")
-    tier_3_min_hours: float = Field(default=1, gt=0, description="T3 from this to tier_2_min_hours; T4 below")
+    tier_3_min_hours: float = Field(
+        default=1, gt=0, description="T3 from this to tier_2_min_hours; T4 below"
+    )
     snapshot_interval_t0_secs: float = Field(default=3600, gt=0)
     snapshot_interval_t1_secs: float = Field(default=300, gt=0)
     snapshot_interval_t2_secs: float = Field(default=60, gt=0)
@@ -120,9 +136,13 @@ class CollectionSettings(_Group):
         default=4,
         ge=1,
         le=64,
-        validation_alias=AliasChoices("PMML_WEBSOCKET_NUM_CONNECTIONS", "WEBSOCKET_NUM_CONNECTIONS"),
+        validation_alias=AliasChoices(
+            "PMML_WEBSOCKET_NUM_CONNECTIONS", "WEBSOCKET_NUM_CONNECTIONS"
+        ),
     )
-    websocket_max_assets_per_connection: int = Field(default=MAX_ASSETS_PER_CONNECTION, ge=1, le=MAX_ASSETS_PER_CONNECTION)
+    websocket_max_assets_per_connection: int = Field(
+        default=MAX_ASSETS_PER_CONNECTION, ge=1, le=MAX_ASSETS_PER_CONNECTION
+    )
     websocket_enabled_tiers: list[Tier] = Field(
         default_factory=lambda: [Tier.T2, Tier.T3, Tier.T4],
         validation_alias=AliasChoices("PMML_WEBSOCKET_ENABLED_TIERS", "WEBSOCKET_ENABLED_TIERS"),
@@ -136,16 +156,24 @@ class CollectionSettings(_Group):
     whale_tier_1_usd: float = Field(default=100, gt=0)
     whale_tier_2_usd: float = Field(default=1_000, gt=0)
     whale_tier_3_usd: float = Field(default=10_000, gt=0)
-    journal_enabled: bool = Field(default=True, description="Write every raw WebSocket frame to a compressed journal")
+    journal_enabled: bool = Field(
+        default=True, description="Write every raw WebSocket frame to a compressed journal"
+    )
     orderbook_retention_days: float = Field(default=30, gt=0)
 
     @model_validator(mode="after")
     def _ordered(self) -> CollectionSettings:
-        bounds = [self.tier_0_min_hours, self.tier_1_min_hours, self.tier_2_min_hours, self.tier_3_min_hours]
+        bounds = [
+            self.tier_0_min_hours,
+            self.tier_1_min_hours,
+            self.tier_2_min_hours,
+            self.tier_3_min_hours,
+        ]
         if bounds != sorted(bounds, reverse=True) or len(set(bounds)) != 4:
             raise ValueError(
-                "tier boundaries must strictly decrease: PMML_TIER_0_MIN_HOURS > PMML_TIER_1_MIN_HOURS"
-                f" > PMML_TIER_2_MIN_HOURS > PMML_TIER_3_MIN_HOURS (got {bounds})"
+                "tier boundaries must strictly decrease: PMML_TIER_0_MIN_HOURS >"
+                " PMML_TIER_1_MIN_HOURS > PMML_TIER_2_MIN_HOURS > PMML_TIER_3_MIN_HOURS"
+                f" (got {bounds})"
             )
         whales = [self.whale_tier_1_usd, self.whale_tier_2_usd, self.whale_tier_3_usd]
         if whales != sorted(whales) or len(set(whales)) != 3:
@@ -154,7 +182,12 @@ class CollectionSettings(_Group):
 
     @property
     def tier_boundaries_hours(self) -> tuple[float, float, float, float]:
-        return (self.tier_0_min_hours, self.tier_1_min_hours, self.tier_2_min_hours, self.tier_3_min_hours)
+        return (
+            self.tier_0_min_hours,
+            self.tier_1_min_hours,
+            self.tier_2_min_hours,
+            self.tier_3_min_hours,
+        )
 
     @property
     def snapshot_intervals_secs(self) -> dict[Tier, float]:
@@ -172,18 +205,28 @@ class ApiSettings(_Group):
     """The HTTP API and dashboard."""
 
     group: ClassVar[str] = "api"
-    api_host: str = Field(default="127.0.0.1", description="Bind address; 0.0.0.0 exposes the API to the network")
+    api_host: str = Field(
+        default="127.0.0.1", description="Bind address; 0.0.0.0 exposes the API to the network"
+    )
     api_port: int = Field(default=8000, ge=1, le=65535)
-    api_token: SecretStr | None = Field(default=None, description="Bearer token for state-changing endpoints")
+    api_token: SecretStr | None = Field(
+        default=None, description="Bearer token for state-changing endpoints"
+    )
 
 
 class ExecutorSettings(_Group):
     """Where the executor's configuration and the wallet secrets come from."""
 
     group: ClassVar[str] = "executor"
-    executor_config: Path = Field(default=Path("executor_config.yaml"), description="Path of executor_config.yaml")
-    private_key: SecretStr | None = Field(default=None, description="Wallet private key (live mode only)")
-    private_key_file: Path | None = Field(default=None, description="File holding the wallet private key")
+    executor_config: Path = Field(
+        default=Path("executor_config.yaml"), description="Path of executor_config.yaml"
+    )
+    private_key: SecretStr | None = Field(
+        default=None, description="Wallet private key (live mode only)"
+    )
+    private_key_file: Path | None = Field(
+        default=None, description="File holding the wallet private key"
+    )
     clob_api_key: SecretStr | None = None
     clob_api_secret: SecretStr | None = None
     clob_api_passphrase: SecretStr | None = None
@@ -191,7 +234,9 @@ class ExecutorSettings(_Group):
 
 class GeneralSettings(_Group):
     group: ClassVar[str] = "general"
-    data_dir: Path = Field(default=DEFAULT_DATA_DIR, description="Where the SQLite file, journals and tokens live")
+    data_dir: Path = Field(
+        default=DEFAULT_DATA_DIR, description="Where the SQLite file, journals and tokens live"
+    )
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR|CRITICAL)$")
 
 
@@ -228,9 +273,7 @@ class Settings(BaseModel):
             for key, value in values.items():
                 if isinstance(getattr(group, key), SecretStr) and value is not None:
                     values[key] = "********"
-                elif key == "url" and isinstance(value, str):
-                    values[key] = redact_url(value)
-                elif key.endswith("_url") and isinstance(value, str):
+                elif (key == "url" or key.endswith("_url")) and isinstance(value, str):
                     values[key] = redact_url(value)
             out[name] = values
         return out
@@ -272,7 +315,7 @@ def load_settings(**overrides: Any) -> Settings:
             problems.extend(_describe(group_cls, exc))
     if problems:
         raise ConfigError("invalid settings:\n  " + "\n  ".join(problems))
-    return Settings(**groups)  # type: ignore[arg-type]
+    return Settings.model_validate(groups)
 
 
 def known_env_names() -> set[str]:
@@ -282,7 +325,9 @@ def known_env_names() -> set[str]:
 
 
 # Variables with the PMML_ prefix that configure other things than the settings object.
-_OTHER_PMML_VARS = frozenset({"PMML_TEST_POSTGRES_URL", "PMML_TEST_REDIS_URL", "PMML_BENCH_POSTGRES_URL"})
+_OTHER_PMML_VARS = frozenset(
+    {"PMML_TEST_POSTGRES_URL", "PMML_TEST_REDIS_URL", "PMML_BENCH_POSTGRES_URL"}
+)
 
 
 def _unknown_env_vars() -> list[str]:

@@ -112,6 +112,8 @@ class Trade:
     fee_rate_bps: int | None = None
     transaction_hash: str | None = None
     whale_tier: WhaleTier = WhaleTier.NONE
+    best_bid: Decimal | None = None  # state of the book when the trade was seen, if known
+    best_ask: Decimal | None = None
 
     @property
     def notional(self) -> Decimal:

@@ -1,0 +1,255 @@
+"""Bulk writers for the high-volume tables: ``trades``, ``snapshots``, ``orderbook_snapshots``.
+
+PostgreSQL: rows are streamed with ``COPY`` into a temporary staging table, then moved with
+``INSERT ... SELECT ... ON CONFLICT DO NOTHING``. SQLite: batched ``executemany`` of
+``INSERT OR IGNORE``. Both are idempotent on each table's natural key (a trade's dedup key; a
+snapshot's market and time; a book's token and time): writing the same rows twice stores them
+once. Each writer returns how many rows were new.
+
+Performs database I/O. Rows are written in batches, one transaction per batch, so a crash loses
+at most the batch in flight (which the caller still holds and can write again).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+from itertools import islice
+from operator import attrgetter
+from typing import Any
+
+from psycopg.types.json import Jsonb
+from sqlalchemy import Engine
+
+from polymarket_ml.core.snapshot import SNAPSHOT_COLUMNS, FeatureSnapshot
+from polymarket_ml.core.types import Level, OrderbookSnapshot, Trade
+from polymarket_ml.storage.types import to_sqlite_number
+
+DEFAULT_BATCH_ROWS = 10_000
+
+TRADE_COLUMNS = (
+    "market_id",
+    "token_id",
+    "outcome",
+    "timestamp",
+    "received_at",
+    "price",
+    "size",
+    "notional_usd",
+    "side",
+    "whale_tier",
+    "fee_rate_bps",
+    "transaction_hash",
+    "dedup_key",
+    "best_bid",
+    "best_ask",
+)
+
+ORDERBOOK_COLUMNS = (
+    "market_id",
+    "token_id",
+    "timestamp",
+    "exchange_ts",
+    "tier",
+    "bids",
+    "asks",
+    "total_bid_depth",
+    "total_ask_depth",
+    "num_bid_levels",
+    "num_ask_levels",
+    "largest_bid_price",
+    "largest_bid_size",
+    "largest_ask_price",
+    "largest_ask_size",
+)
+
+TradeRecord = tuple[int, Trade]  # (our market id, the trade)
+
+
+def write_trades(
+    engine: Engine, records: Iterable[TradeRecord], *, batch_rows: int = DEFAULT_BATCH_ROWS
+) -> int:
+    """Store trades once each (keyed by :attr:`Trade.dedup_key`); return how many were new."""
+    return _write(
+        engine, "trades", TRADE_COLUMNS, ("dedup_key",), map(_trade_row, records), batch_rows
+    )
+
+
+def write_snapshots(
+    engine: Engine, snapshots: Iterable[FeatureSnapshot], *, batch_rows: int = DEFAULT_BATCH_ROWS
+) -> int:
+    """Store snapshot rows once each per (market, timestamp); return how many were new."""
+    getter = attrgetter(*SNAPSHOT_COLUMNS)
+    rows = (getter(s) for s in snapshots)
+    return _write(
+        engine, "snapshots", SNAPSHOT_COLUMNS, ("market_id", "timestamp"), rows, batch_rows
+    )
+
+
+def write_orderbook_snapshots(
+    engine: Engine, books: Iterable[OrderbookSnapshot], *, batch_rows: int = DEFAULT_BATCH_ROWS
+) -> int:
+    """Store full books once each per (token, timestamp); return how many were new."""
+    rows = map(_orderbook_row, books)
+    return _write(
+        engine,
+        "orderbook_snapshots",
+        ORDERBOOK_COLUMNS,
+        ("token_id", "timestamp"),
+        rows,
+        batch_rows,
+    )
+
+
+# -- rows ------------------------------------------------------------------------------------
+
+
+def _trade_row(record: TradeRecord) -> tuple[Any, ...]:
+    market_id, t = record
+    return (
+        market_id,
+        t.token_id,
+        t.outcome.value if t.outcome is not None else None,
+        t.exchange_ts,
+        t.received_at,
+        t.price,
+        t.size,
+        t.price * t.size,
+        t.side.value,
+        int(t.whale_tier),
+        t.fee_rate_bps,
+        t.transaction_hash,
+        t.dedup_key,
+        t.best_bid,
+        t.best_ask,
+    )
+
+
+def levels_json(levels: Sequence[Level]) -> list[list[str]]:
+    """Levels as stored: ``[[price, size], ...]`` with exact decimal strings, best first."""
+    return [[format(lvl.price, "f"), format(lvl.size, "f")] for lvl in levels]
+
+
+def _wall(levels: Sequence[Level]) -> tuple[Decimal | None, Decimal | None]:
+    if not levels:
+        return None, None
+    best = max(levels, key=lambda lvl: lvl.size)  # first (best-priced) among equal sizes
+    return best.price, best.size
+
+
+def _orderbook_row(book: OrderbookSnapshot) -> tuple[Any, ...]:
+    bid_wall = _wall(book.bids)
+    ask_wall = _wall(book.asks)
+    return (
+        book.market_id,
+        book.token_id,
+        book.timestamp,
+        book.exchange_ts,
+        int(book.tier) if book.tier is not None else None,
+        levels_json(book.bids),
+        levels_json(book.asks),
+        book.total_bid_depth,
+        book.total_ask_depth,
+        len(book.bids),
+        len(book.asks),
+        *bid_wall,
+        *ask_wall,
+    )
+
+
+# -- backends --------------------------------------------------------------------------------
+
+
+def _batches(rows: Iterable[tuple[Any, ...]], size: int) -> Iterator[list[tuple[Any, ...]]]:
+    if size < 1:
+        raise ValueError("batch_rows must be at least 1")
+    it = iter(rows)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def _write(
+    engine: Engine,
+    table: str,
+    columns: Sequence[str],
+    key: Sequence[str],
+    rows: Iterable[tuple[Any, ...]],
+    batch_rows: int,
+) -> int:
+    writer = _copy_batch if engine.dialect.name == "postgresql" else _sqlite_batch
+    inserted = 0
+    for batch in _batches(rows, batch_rows):
+        with engine.begin() as conn:
+            raw = conn.connection.driver_connection
+            inserted += writer(raw, table, columns, key, batch)
+    return inserted
+
+
+def _copy_batch(
+    raw: Any, table: str, columns: Sequence[str], key: Sequence[str], batch: list[tuple[Any, ...]]
+) -> int:
+    cols = ", ".join(columns)
+    stage = f"_pmml_stage_{table}"
+    json_at = [i for i, c in enumerate(columns) if c in {"bids", "asks"}]
+    with raw.cursor() as cur:
+        cur.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {stage} ON COMMIT DELETE ROWS AS "
+            f"SELECT {cols} FROM {table} WITH NO DATA"
+        )
+        with cur.copy(f"COPY {stage} ({cols}) FROM STDIN") as copy:
+            if json_at:
+                for row in batch:
+                    values = list(row)
+                    for i in json_at:
+                        values[i] = Jsonb(values[i])
+                    copy.write_row(values)
+            else:
+                for row in batch:
+                    copy.write_row(row)
+        cur.execute(
+            f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {stage} "
+            f"ON CONFLICT ({', '.join(key)}) DO NOTHING"
+        )
+        return int(cur.rowcount)
+
+
+def _sqlite_value_converter(column: str) -> Callable[[Any], Any] | None:
+    if column in {"bids", "asks"}:
+        return json.dumps
+    return None
+
+
+def _sqlite_cell(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    if isinstance(value, Decimal):
+        return to_sqlite_number(value)
+    return value
+
+
+def _sqlite_batch(
+    raw: Any, table: str, columns: Sequence[str], key: Sequence[str], batch: list[tuple[Any, ...]]
+) -> int:
+    del key  # the unique constraints on the table make INSERT OR IGNORE idempotent
+    placeholders = ", ".join("?" for _ in columns)
+    sql = f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"
+    converters = [_sqlite_value_converter(c) for c in columns]
+    cell = _sqlite_cell
+    if any(converters):
+        prepared = [
+            tuple(
+                conv(v) if conv is not None else cell(v)
+                for conv, v in zip(converters, row, strict=True)
+            )
+            for row in batch
+        ]
+    else:
+        prepared = [tuple(map(cell, row)) for row in batch]
+    cur = raw.cursor()
+    try:
+        cur.executemany(sql, prepared)
+        return int(cur.rowcount)
+    finally:
+        cur.close()

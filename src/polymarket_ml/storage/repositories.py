@@ -1,0 +1,680 @@
+"""Repositories: take a session, speak in core types.
+
+No business rules live here (when a tier changes is the collector's decision); repositories only
+turn rows into domain values and back, and run the queries the rest of the system needs with the
+indexes that make them fast. The caller owns the transaction (``with factory.begin() as s``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from polymarket_ml.core.enums import (
+    DeactivationReason,
+    ExecutionMode,
+    OrderStatus,
+    OrderType,
+    Outcome,
+    PositionStatus,
+    Resolution,
+    Side,
+    SignalStatus,
+    TaskStatus,
+    Tier,
+    WhaleTier,
+)
+from polymarket_ml.core.snapshot import SNAPSHOT_COLUMNS, FeatureSnapshot
+from polymarket_ml.core.types import (
+    EquityPoint,
+    Fill,
+    Market,
+    Order,
+    Position,
+    Signal,
+    TaskRun,
+    TierTransition,
+    Trade,
+)
+from polymarket_ml.storage.models import (
+    EquityHistoryRow,
+    ExecutorStateRow,
+    FillRow,
+    MarketRow,
+    OrderRow,
+    PositionRow,
+    SignalRow,
+    SnapshotRow,
+    TaskRunRow,
+    TierTransitionRow,
+    TradeRow,
+)
+
+# Market fields refreshed from Gamma on every discovery pass (tracking state is left alone).
+_MARKET_METADATA = (
+    "gamma_id",
+    "slug",
+    "question",
+    "event_id",
+    "event_slug",
+    "event_title",
+    "yes_token_id",
+    "no_token_id",
+    "category",
+    "neg_risk",
+    "start_date",
+    "end_date",
+    "closed",
+    "accepting_orders",
+    "tick_size",
+    "min_order_size",
+)
+
+
+def _opt_tier(value: int | None) -> Tier | None:
+    return None if value is None else Tier(value)
+
+
+class MarketRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def upsert(self, market: Market, *, now: datetime) -> Market:
+        """Insert a new market, or refresh the Gamma metadata of a known one."""
+        row = self.session.scalar(
+            select(MarketRow).where(MarketRow.condition_id == market.condition_id)
+        )
+        if row is None:
+            row = MarketRow(
+                condition_id=market.condition_id,
+                outcomes=list(market.outcomes),
+                initial_price=market.initial_price,
+                initial_volume=market.initial_volume,
+                initial_liquidity=market.initial_liquidity,
+                tier=int(market.tier),
+                active=market.active,
+                tracking_started_at=market.tracking_started_at or now,
+                first_seen_at=now,
+                snapshot_count=0,
+                resolved=False,
+            )
+            self.session.add(row)
+        for name in _MARKET_METADATA:
+            setattr(row, name, getattr(market, name))
+        row.updated_at = now
+        self.session.flush()
+        return market_from_row(row)
+
+    def get(self, condition_id: str) -> Market | None:
+        row = self.session.scalar(select(MarketRow).where(MarketRow.condition_id == condition_id))
+        return None if row is None else market_from_row(row)
+
+    def get_by_id(self, market_id: int) -> Market | None:
+        row = self.session.get(MarketRow, market_id)
+        return None if row is None else market_from_row(row)
+
+    def list_active(self, tier: Tier | None = None) -> list[Market]:
+        query = select(MarketRow).where(MarketRow.active.is_(True))
+        if tier is not None:
+            query = query.where(MarketRow.tier == int(tier))
+        return [market_from_row(r) for r in self.session.scalars(query.order_by(MarketRow.id))]
+
+    def count_by_tier(self) -> dict[Tier, int]:
+        """Active markets per tier."""
+        rows = self.session.execute(
+            select(MarketRow.tier, func.count())
+            .where(MarketRow.active.is_(True))
+            .group_by(MarketRow.tier)
+        )
+        return {Tier(tier): int(n) for tier, n in rows}
+
+    def set_tier(self, market_id: int, tier: Tier, *, now: datetime) -> None:
+        self.session.execute(
+            update(MarketRow)
+            .where(MarketRow.id == market_id)
+            .values(tier=int(tier), updated_at=now)
+        )
+
+    def deactivate(self, market_id: int, reason: DeactivationReason, *, now: datetime) -> None:
+        self.session.execute(
+            update(MarketRow)
+            .where(MarketRow.id == market_id)
+            .values(
+                active=False, deactivated_at=now, deactivation_reason=reason.value, updated_at=now
+            )
+        )
+
+    def record_resolution(
+        self, market_id: int, resolution: Resolution, *, resolved_at: datetime, now: datetime
+    ) -> None:
+        self.session.execute(
+            update(MarketRow)
+            .where(MarketRow.id == market_id)
+            .values(
+                resolved=True, outcome=resolution.value, resolved_at=resolved_at, updated_at=now
+            )
+        )
+
+
+def market_from_row(row: MarketRow) -> Market:
+    return Market(
+        id=row.id,
+        condition_id=row.condition_id,
+        question=row.question,
+        slug=row.slug,
+        gamma_id=row.gamma_id,
+        event_id=row.event_id,
+        event_slug=row.event_slug,
+        event_title=row.event_title,
+        yes_token_id=row.yes_token_id,
+        no_token_id=row.no_token_id,
+        outcomes=tuple(row.outcomes or ("Yes", "No")),
+        category=row.category,
+        neg_risk=row.neg_risk,
+        start_date=row.start_date,
+        end_date=row.end_date,
+        closed=row.closed,
+        accepting_orders=row.accepting_orders,
+        tick_size=row.tick_size,
+        min_order_size=row.min_order_size,
+        initial_price=row.initial_price,
+        initial_volume=row.initial_volume,
+        initial_liquidity=row.initial_liquidity,
+        tracking_started_at=row.tracking_started_at,
+        tier=Tier(row.tier),
+        active=row.active,
+        resolution=Resolution(row.outcome) if row.outcome else None,
+        resolved_at=row.resolved_at,
+        deactivation_reason=DeactivationReason(row.deactivation_reason)
+        if row.deactivation_reason
+        else None,
+    )
+
+
+class SnapshotRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def latest_per_market(
+        self, market_ids: Sequence[int] | None = None
+    ) -> dict[int, FeatureSnapshot]:
+        """The newest snapshot of each market (uses the (market_id, timestamp) index)."""
+        newest = select(
+            SnapshotRow.market_id, func.max(SnapshotRow.timestamp).label("ts")
+        ).group_by(SnapshotRow.market_id)
+        if market_ids is not None:
+            newest = newest.where(SnapshotRow.market_id.in_(market_ids))
+        sub = newest.subquery()
+        query = select(SnapshotRow).join(
+            sub, (SnapshotRow.market_id == sub.c.market_id) & (SnapshotRow.timestamp == sub.c.ts)
+        )
+        return {row.market_id: snapshot_from_row(row) for row in self.session.scalars(query)}
+
+    def for_market(
+        self, market_id: int, *, since: datetime | None = None, limit: int = 1000
+    ) -> list[FeatureSnapshot]:
+        query = select(SnapshotRow).where(SnapshotRow.market_id == market_id)
+        if since is not None:
+            query = query.where(SnapshotRow.timestamp >= since)
+        query = query.order_by(SnapshotRow.timestamp.desc()).limit(limit)
+        return [snapshot_from_row(r) for r in self.session.scalars(query)]
+
+
+def snapshot_from_row(row: SnapshotRow) -> FeatureSnapshot:
+    values = {name: getattr(row, name) for name in SNAPSHOT_COLUMNS}
+    values["tier"] = Tier(values["tier"])
+    return FeatureSnapshot(**values)
+
+
+class TradeRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def in_window(self, market_id: int, start: datetime, end: datetime) -> list[tuple[int, Trade]]:
+        """Trades of a market with ``start < timestamp <= end``, oldest first."""
+        query = (
+            select(TradeRow)
+            .where(
+                TradeRow.market_id == market_id,
+                TradeRow.timestamp > start,
+                TradeRow.timestamp <= end,
+            )
+            .order_by(TradeRow.timestamp, TradeRow.id)
+        )
+        return [(r.market_id, trade_from_row(r)) for r in self.session.scalars(query)]
+
+    def count(self, market_id: int | None = None) -> int:
+        query = select(func.count()).select_from(TradeRow)
+        if market_id is not None:
+            query = query.where(TradeRow.market_id == market_id)
+        return int(self.session.scalar(query) or 0)
+
+
+def trade_from_row(row: TradeRow) -> Trade:
+    return Trade(
+        token_id=row.token_id,
+        condition_id="",
+        price=row.price,
+        size=row.size,
+        side=Side(row.side),
+        exchange_ts=row.timestamp,
+        received_at=row.received_at,
+        outcome=Outcome(row.outcome) if row.outcome else None,
+        fee_rate_bps=row.fee_rate_bps,
+        transaction_hash=row.transaction_hash,
+        whale_tier=WhaleTier(row.whale_tier),
+        best_bid=row.best_bid,
+        best_ask=row.best_ask,
+    )
+
+
+class TierTransitionRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, transition: TierTransition, *, market_slug: str | None = None) -> None:
+        self.session.add(
+            TierTransitionRow(
+                market_id=transition.market_id,
+                condition_id=transition.condition_id,
+                market_slug=market_slug,
+                from_tier=None if transition.from_tier is None else int(transition.from_tier),
+                to_tier=None if transition.to_tier is None else int(transition.to_tier),
+                transitioned_at=transition.transitioned_at,
+                hours_to_close=transition.hours_to_close,
+                reason=transition.reason,
+            )
+        )
+
+    def since(self, start: datetime) -> list[TierTransition]:
+        query = (
+            select(TierTransitionRow)
+            .where(TierTransitionRow.transitioned_at >= start)
+            .order_by(TierTransitionRow.transitioned_at, TierTransitionRow.id)
+        )
+        return [
+            TierTransition(
+                market_id=r.market_id,
+                from_tier=_opt_tier(r.from_tier),
+                to_tier=_opt_tier(r.to_tier),
+                transitioned_at=r.transitioned_at,
+                hours_to_close=r.hours_to_close,
+                reason=r.reason,
+                condition_id=r.condition_id,
+            )
+            for r in self.session.scalars(query)
+        ]
+
+
+class TaskRunRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def start(
+        self, task_name: str, task_id: str, *, now: datetime, tier: Tier | None = None
+    ) -> int:
+        row = TaskRunRow(
+            task_name=task_name,
+            task_id=task_id,
+            tier=None if tier is None else int(tier),
+            started_at=now,
+            status=TaskStatus.RUNNING.value,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def finish(
+        self,
+        run_id: int,
+        status: TaskStatus,
+        *,
+        now: datetime,
+        markets_processed: int | None = None,
+        rows_inserted: int | None = None,
+        error_message: str | None = None,
+        error_traceback: str | None = None,
+    ) -> None:
+        row = self.session.get_one(TaskRunRow, run_id)
+        row.status = status.value
+        row.finished_at = now
+        row.duration_ms = int((now - row.started_at).total_seconds() * 1000)
+        row.markets_processed = markets_processed
+        row.rows_inserted = rows_inserted
+        row.error_message = error_message
+        row.error_traceback = error_traceback
+
+    def recent(self, limit: int = 100, task_name: str | None = None) -> list[TaskRun]:
+        query = select(TaskRunRow)
+        if task_name is not None:
+            query = query.where(TaskRunRow.task_name == task_name)
+        query = query.order_by(TaskRunRow.started_at.desc(), TaskRunRow.id.desc()).limit(limit)
+        return [
+            TaskRun(
+                id=r.id,
+                task_name=r.task_name,
+                task_id=r.task_id,
+                started_at=r.started_at,
+                status=TaskStatus(r.status),
+                tier=_opt_tier(r.tier),
+                finished_at=r.finished_at,
+                duration_ms=r.duration_ms,
+                markets_processed=r.markets_processed,
+                rows_inserted=r.rows_inserted,
+                error_message=r.error_message,
+                error_traceback=r.error_traceback,
+            )
+            for r in self.session.scalars(query)
+        ]
+
+
+class SignalRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, signal: Signal) -> int:
+        row = SignalRow(
+            strategy=signal.strategy,
+            market_id=signal.market_id,
+            token_id=signal.token_id,
+            outcome=signal.outcome.value if signal.outcome else None,
+            side=signal.side.value,
+            is_exit=signal.is_exit,
+            reason=signal.reason,
+            edge=signal.edge,
+            confidence=signal.confidence,
+            price_at_signal=signal.price_at_signal,
+            suggested_size_usd=signal.suggested_size_usd,
+            status=signal.status.value,
+            risk_reasons=list(signal.risk_reasons) or None,
+            created_at=signal.created_at,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def set_status(
+        self, signal_id: int, status: SignalStatus, *, now: datetime, reasons: Sequence[str] = ()
+    ) -> None:
+        row = self.session.get_one(SignalRow, signal_id)
+        row.status = status.value
+        row.decided_at = now
+        if reasons:
+            row.risk_reasons = list(reasons)
+
+    def recent(self, limit: int = 100) -> list[Signal]:
+        query = (
+            select(SignalRow)
+            .order_by(SignalRow.created_at.desc(), SignalRow.id.desc())
+            .limit(limit)
+        )
+        return [
+            Signal(
+                id=r.id,
+                strategy=r.strategy,
+                market_id=r.market_id,
+                token_id=r.token_id,
+                side=Side(r.side),
+                reason=r.reason,
+                created_at=r.created_at,
+                price_at_signal=r.price_at_signal,
+                edge=r.edge,
+                confidence=r.confidence,
+                suggested_size_usd=r.suggested_size_usd,
+                outcome=Outcome(r.outcome) if r.outcome else None,
+                is_exit=r.is_exit,
+                status=SignalStatus(r.status),
+                risk_reasons=tuple(r.risk_reasons or ()),
+            )
+            for r in self.session.scalars(query)
+        ]
+
+
+class PositionRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def save(self, position: Position, *, now: datetime) -> Position:
+        """Insert a new position (``id`` None) or update the stored one; return it with its id."""
+        row = (
+            PositionRow() if position.id is None else self.session.get_one(PositionRow, position.id)
+        )
+        row.market_id = position.market_id
+        row.token_id = position.token_id
+        row.outcome = position.outcome.value
+        row.strategy = position.strategy
+        row.mode = position.mode.value
+        row.status = position.status.value
+        row.size = position.size
+        row.entry_price = position.entry_price
+        row.cost_basis_usd = position.cost_basis_usd
+        row.current_price = position.current_price
+        row.current_value_usd = position.current_value_usd
+        row.unrealized_pnl_usd = position.unrealized_pnl_usd
+        row.realized_pnl_usd = position.realized_pnl_usd
+        row.fees_usd = position.fees_usd
+        row.opened_at = position.opened_at
+        row.closed_at = position.closed_at
+        row.exit_reason = position.exit_reason
+        row.updated_at = now
+        if position.id is None:
+            self.session.add(row)
+        self.session.flush()
+        return position_from_row(row)
+
+    def open_positions(self, mode: ExecutionMode | None = None) -> list[Position]:
+        query = select(PositionRow).where(PositionRow.status == PositionStatus.OPEN.value)
+        if mode is not None:
+            query = query.where(PositionRow.mode == mode.value)
+        return [position_from_row(r) for r in self.session.scalars(query.order_by(PositionRow.id))]
+
+
+def position_from_row(row: PositionRow) -> Position:
+    return Position(
+        id=row.id,
+        market_id=row.market_id,
+        token_id=row.token_id,
+        outcome=Outcome(row.outcome),
+        strategy=row.strategy,
+        mode=ExecutionMode(row.mode),
+        size=row.size,
+        entry_price=row.entry_price,
+        cost_basis_usd=row.cost_basis_usd,
+        opened_at=row.opened_at,
+        status=PositionStatus(row.status),
+        current_price=row.current_price,
+        realized_pnl_usd=row.realized_pnl_usd,
+        fees_usd=row.fees_usd,
+        closed_at=row.closed_at,
+        exit_reason=row.exit_reason,
+    )
+
+
+class OrderRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, order: Order) -> int:
+        row = OrderRow(
+            client_order_id=order.client_order_id,
+            exchange_order_id=order.exchange_order_id,
+            signal_id=order.signal_id,
+            market_id=order.market_id,
+            token_id=order.token_id,
+            strategy=order.strategy,
+            mode=order.mode.value,
+            side=order.side.value,
+            order_type=order.order_type.value,
+            post_only=order.post_only,
+            price=order.price,
+            size=order.size,
+            filled_size=order.filled_size,
+            status=order.status.value,
+            reject_reason=order.reject_reason,
+            created_at=order.created_at,
+            updated_at=order.updated_at,
+            expires_at=order.expires_at,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def update_status(
+        self, order_id: int, status: OrderStatus, *, filled_size: Decimal, now: datetime
+    ) -> None:
+        row = self.session.get_one(OrderRow, order_id)
+        row.status = status.value
+        row.filled_size = filled_size
+        row.updated_at = now
+
+    def open_orders(self, mode: ExecutionMode | None = None) -> list[Order]:
+        live = (
+            OrderStatus.OPEN.value,
+            OrderStatus.PARTIALLY_FILLED.value,
+            OrderStatus.PENDING.value,
+        )
+        query = select(OrderRow).where(OrderRow.status.in_(live))
+        if mode is not None:
+            query = query.where(OrderRow.mode == mode.value)
+        return [
+            Order(
+                id=r.id,
+                client_order_id=r.client_order_id,
+                market_id=r.market_id,
+                token_id=r.token_id,
+                side=Side(r.side),
+                price=r.price,
+                size=r.size,
+                order_type=OrderType(r.order_type),
+                mode=ExecutionMode(r.mode),
+                status=OrderStatus(r.status),
+                created_at=r.created_at,
+                updated_at=r.updated_at,
+                filled_size=r.filled_size,
+                exchange_order_id=r.exchange_order_id,
+                signal_id=r.signal_id,
+                strategy=r.strategy,
+                post_only=r.post_only,
+                expires_at=r.expires_at,
+                reject_reason=r.reject_reason,
+            )
+            for r in self.session.scalars(query.order_by(OrderRow.id))
+        ]
+
+    def add_fill(self, fill: Fill) -> int:
+        row = FillRow(
+            order_id=fill.order_id,
+            market_id=fill.market_id,
+            token_id=fill.token_id,
+            mode=fill.mode.value,
+            side=fill.side.value,
+            price=fill.price,
+            size=fill.size,
+            fee_usd=fill.fee_usd,
+            is_maker=fill.is_maker,
+            slippage=fill.slippage,
+            exchange_trade_id=fill.exchange_trade_id,
+            filled_at=fill.filled_at,
+            received_at=fill.received_at or fill.filled_at,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def fills(self, order_id: int) -> list[Fill]:
+        query = select(FillRow).where(FillRow.order_id == order_id).order_by(FillRow.id)
+        return [
+            Fill(
+                id=r.id,
+                order_id=r.order_id,
+                market_id=r.market_id,
+                token_id=r.token_id,
+                side=Side(r.side),
+                price=r.price,
+                size=r.size,
+                fee_usd=r.fee_usd,
+                filled_at=r.filled_at,
+                mode=ExecutionMode(r.mode),
+                is_maker=r.is_maker,
+                exchange_trade_id=r.exchange_trade_id,
+                slippage=r.slippage,
+                received_at=r.received_at,
+            )
+            for r in self.session.scalars(query)
+        ]
+
+
+class ExecutorRepository:
+    """Balance/equity history and the executor's durable state (halted or not, cash)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def append_equity(self, point: EquityPoint) -> None:
+        self.session.add(
+            EquityHistoryRow(
+                timestamp=point.timestamp,
+                mode=point.mode.value,
+                cash_usd=point.cash_usd,
+                positions_value_usd=point.positions_value_usd,
+                equity_usd=point.equity_usd,
+                realized_pnl_usd=point.realized_pnl_usd,
+                unrealized_pnl_usd=point.unrealized_pnl_usd,
+                fees_usd=point.fees_usd,
+                peak_equity_usd=point.peak_equity_usd,
+                drawdown_pct=point.drawdown_pct.quantize(Decimal("0.000001")),
+                halted=point.halted,
+            )
+        )
+
+    def equity_history(
+        self, mode: ExecutionMode, *, since: datetime | None = None
+    ) -> list[EquityPoint]:
+        query = select(EquityHistoryRow).where(EquityHistoryRow.mode == mode.value)
+        if since is not None:
+            query = query.where(EquityHistoryRow.timestamp >= since)
+        return [
+            EquityPoint(
+                timestamp=r.timestamp,
+                mode=ExecutionMode(r.mode),
+                cash_usd=r.cash_usd,
+                positions_value_usd=r.positions_value_usd,
+                realized_pnl_usd=r.realized_pnl_usd,
+                unrealized_pnl_usd=r.unrealized_pnl_usd,
+                fees_usd=r.fees_usd,
+                peak_equity_usd=r.peak_equity_usd,
+                halted=r.halted,
+            )
+            for r in self.session.scalars(query.order_by(EquityHistoryRow.timestamp))
+        ]
+
+    def state(self, mode: ExecutionMode) -> ExecutorStateRow | None:
+        return self.session.get(ExecutorStateRow, mode.value)
+
+    def save_state(
+        self,
+        mode: ExecutionMode,
+        *,
+        starting_balance_usd: Decimal,
+        cash_usd: Decimal,
+        peak_equity_usd: Decimal,
+        halted: bool,
+        halted_reason: str | None,
+        now: datetime,
+    ) -> None:
+        row = self.session.get(ExecutorStateRow, mode.value)
+        if row is None:
+            row = ExecutorStateRow(mode=mode.value)
+            self.session.add(row)
+        row.starting_balance_usd = starting_balance_usd
+        row.cash_usd = cash_usd
+        row.peak_equity_usd = peak_equity_usd
+        if halted and not row.halted:
+            row.halted_at = now
+        row.halted = halted
+        row.halted_reason = halted_reason
+        row.updated_at = now
