@@ -343,15 +343,20 @@ def _unknown_env_vars() -> list[str]:
 
 
 def _describe(group: type[_Group], exc: ValidationError) -> list[str]:
+    names: dict[str, str] = {}
+    for field_name, info in group.model_fields.items():
+        canonical = env_name(group, field_name)
+        names[field_name] = canonical
+        if isinstance(info.validation_alias, AliasChoices):
+            names.update({str(choice): canonical for choice in info.validation_alias.choices})
     lines = []
     for err in exc.errors():
         loc = [str(p) for p in err.get("loc", ())]
-        if loc and loc[0] in group.model_fields:
-            var = env_name(group, loc[0])
-            where = var + ("[" + "][".join(loc[1:]) + "]" if len(loc) > 1 else "")
+        msg = err["msg"].removeprefix("Value error, ")
+        if loc and loc[0] in names:
+            where = names[loc[0]] + "".join(f"[{p}]" for p in loc[1:])
             given = f"={err['input']!r}" if "input" in err else ""
-            lines.append(f"{where}{given}: {err['msg']}")
+            lines.append(f"{where}{given}: {msg}")
         else:
-            msg = err["msg"].removeprefix("Value error, ")
             lines.append(f"{group.group}: {msg}")
     return lines

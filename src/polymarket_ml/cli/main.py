@@ -1,0 +1,148 @@
+"""The ``pmml`` command. Commands are thin: they load settings and call service functions.
+
+Every command loads and validates the settings first; a bad setting or a bad
+``executor_config.yaml`` prints one clear message and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Annotated, Any, ParamSpec, TypeVar
+
+import typer
+
+from polymarket_ml import __version__
+from polymarket_ml.core.errors import ConfigError, PmmlError
+from polymarket_ml.executor.config import dump_executor_config, load_executor_config
+from polymarket_ml.settings import GROUPS, Settings, env_name, load_settings, redact_url
+from polymarket_ml.storage.engine import make_engine
+from polymarket_ml.storage.migrate import current_revision, head_revision, upgrade
+
+app = typer.Typer(
+    name="pmml",
+    help="polymarket-ml: record Polymarket, compute features, and trade on them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+config_app = typer.Typer(help="Inspect and validate the configuration.", no_args_is_help=True)
+db_app = typer.Typer(help="Manage the database schema.", no_args_is_help=True)
+app.add_typer(config_app, name="config")
+app.add_typer(db_app, name="db")
+
+EXIT_CONFIG = 2
+EXIT_FAILURE = 1
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def friendly_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn our errors into one line on stderr and a non-zero exit, without a traceback."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except ConfigError as exc:
+            typer.echo(f"configuration error: {exc}", err=True)
+            raise typer.Exit(EXIT_CONFIG) from None
+        except PmmlError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(EXIT_FAILURE) from None
+
+    return wrapper
+
+
+@app.command()
+def version() -> None:
+    """Print the version of polymarket-ml."""
+    typer.echo(f"polymarket-ml {__version__}")
+
+
+@config_app.command("show")
+@friendly_errors
+def config_show(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+) -> None:
+    """Print the effective settings (secrets redacted) and the executor configuration."""
+    settings = load_settings()
+    executor = load_executor_config(settings.executor.executor_config)
+    if as_json:
+        payload: dict[str, Any] = {
+            "settings": settings.redacted(),
+            "executor_config": dump_executor_config(executor),
+        }
+        typer.echo(json.dumps(payload, indent=2))
+        return
+    _print_settings(settings)
+    source = settings.executor.executor_config
+    where = str(source) if source.exists() else f"{source} (not found: built-in defaults)"
+    typer.echo(f"\n# executor configuration from {where}")
+    typer.echo(json.dumps(dump_executor_config(executor), indent=2))
+
+
+def _print_settings(settings: Settings) -> None:
+    redacted = settings.redacted()
+    for group_cls in GROUPS:
+        typer.echo(f"[{group_cls.group}]")
+        for name, value in redacted[group_cls.group].items():
+            typer.echo(f"  {env_name(group_cls, name)} = {json.dumps(value)}")
+
+
+@config_app.command("check")
+@friendly_errors
+def config_check() -> None:
+    """Validate the settings and executor_config.yaml; exit non-zero with the problems."""
+    settings = load_settings()
+    load_executor_config(settings.executor.executor_config)
+    typer.echo("configuration OK")
+
+
+@db_app.command("upgrade")
+@friendly_errors
+def db_upgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+) -> None:
+    """Create or migrate the schema of DATABASE_URL (default: a SQLite file under ./data/)."""
+    settings = load_settings()
+    engine = make_engine(settings.database.url)
+    try:
+        before = current_revision(engine)
+        upgrade(engine, revision)
+        after = current_revision(engine)
+    finally:
+        engine.dispose()
+    where = redact_url(settings.database.url)
+    if before == after:
+        typer.echo(f"{where}: already at revision {after}")
+    else:
+        typer.echo(f"{where}: upgraded from {before or 'an empty database'} to revision {after}")
+
+
+@db_app.command("current")
+@friendly_errors
+def db_current() -> None:
+    """Show the schema revision of DATABASE_URL and whether it is up to date."""
+    settings = load_settings()
+    engine = make_engine(settings.database.url)
+    try:
+        current, head = current_revision(engine), head_revision(engine)
+    finally:
+        engine.dispose()
+    state = "up to date" if current == head else f"behind {head}: run `pmml db upgrade`"
+    typer.echo(f"{redact_url(settings.database.url)}: revision {current or 'none'} ({state})")
+    if current != head:
+        raise typer.Exit(EXIT_FAILURE)
+
+
+def main() -> None:
+    """Entry point of the ``pmml`` console script."""
+    app(prog_name="pmml")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

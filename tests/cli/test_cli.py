@@ -1,0 +1,136 @@
+"""The ``pmml`` console script, run as a user runs it: a real process in a fresh folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect
+
+from polymarket_ml import __version__
+from polymarket_ml.storage.engine import make_engine
+from tests.services import fresh_postgres_database, postgres_reachable, unavailable
+
+PMML = Path(sys.executable).with_name("pmml")
+
+
+def run(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith("PMML_") and k != "DATABASE_URL"
+    }
+    return subprocess.run(
+        [str(PMML), *args],
+        cwd=cwd,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        [],
+        ["version"],
+        ["config"],
+        ["config", "show"],
+        ["config", "check"],
+        ["db"],
+        ["db", "upgrade"],
+        ["db", "current"],
+    ],
+)
+def test_every_command_has_help(tmp_path: Path, command: list[str]) -> None:
+    result = run(tmp_path, *command, "--help")
+    assert result.returncode == 0, result.stderr
+    assert "Usage: pmml" in result.stdout
+
+
+def test_version(tmp_path: Path) -> None:
+    assert run(tmp_path, "version").stdout.strip() == f"polymarket-ml {__version__}"
+
+
+def test_db_upgrade_creates_the_default_sqlite_file_under_data(tmp_path: Path) -> None:
+    first = run(tmp_path, "db", "upgrade")
+    second = run(tmp_path, "db", "upgrade")
+    current = run(tmp_path, "db", "current")
+
+    assert first.returncode == 0, first.stderr
+    assert "upgraded from an empty database" in first.stdout
+    assert "already at revision" in second.stdout
+    assert "up to date" in current.stdout
+    engine = make_engine(f"sqlite:///{tmp_path / 'data' / 'polymarket_ml.sqlite3'}")
+    assert {"markets", "snapshots", "trades", "orders"} <= set(inspect(engine).get_table_names())
+    engine.dispose()
+
+
+def test_db_upgrade_on_a_fresh_postgresql_database(tmp_path: Path) -> None:
+    problem = postgres_reachable()
+    if problem:
+        unavailable("PostgreSQL", problem)
+    with fresh_postgres_database("pmml_cli") as url:
+        result = run(tmp_path, "db", "upgrade", DATABASE_URL=url)
+        assert result.returncode == 0, result.stderr
+        engine = make_engine(url)
+        assert "orderbook_snapshots" in inspect(engine).get_table_names()
+        engine.dispose()
+
+
+def test_db_current_on_an_empty_database_says_what_to_do(tmp_path: Path) -> None:
+    result = run(tmp_path, "db", "current", DATABASE_URL=f"sqlite:///{tmp_path / 'empty.db'}")
+    assert result.returncode == 1
+    assert "run `pmml db upgrade`" in result.stdout
+
+
+def test_config_show_redacts_secrets(tmp_path: Path) -> None:
+    result = run(
+        tmp_path,
+        "config",
+        "show",
+        "--json",
+        PMML_PRIVATE_KEY="0xdeadbeefsecret",
+        PMML_API_TOKEN="tok-secret",
+        DATABASE_URL="postgresql://bob:hunter2@db.example:5432/pm",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "deadbeef" not in result.stdout
+    assert "tok-secret" not in result.stdout
+    assert "hunter2" not in result.stdout
+    shown = json.loads(result.stdout)
+    assert shown["settings"]["executor"]["private_key"] == "********"
+    assert shown["settings"]["database"]["url"] == "postgresql://bob:***@db.example:5432/pm"
+    assert shown["settings"]["collection"]["ml_volume_threshold"] == 100.0
+    assert shown["executor_config"]["mode"] == "paper"
+
+
+def test_config_show_names_every_environment_variable(tmp_path: Path) -> None:
+    result = run(tmp_path, "config", "show")
+    for name in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "PMML_ML_VOLUME_THRESHOLD"):
+        assert f"{name} = " in result.stdout
+
+
+def test_a_bad_setting_gives_one_clear_message_and_fails(tmp_path: Path) -> None:
+    result = run(tmp_path, "config", "check", PMML_WEBSOCKET_NUM_CONNECTIONS="many")
+    assert result.returncode == 2
+    assert "PMML_WEBSOCKET_NUM_CONNECTIONS='many'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_misspelt_setting_is_not_ignored(tmp_path: Path) -> None:
+    result = run(tmp_path, "db", "upgrade", PMML_ML_VOLUME_TRESHOLD="5")
+    assert result.returncode == 2
+    assert "did you mean PMML_ML_VOLUME_THRESHOLD?" in result.stderr
+    assert not (tmp_path / "data").exists()  # nothing ran
+
+
+def test_a_bad_executor_config_gives_one_clear_message_and_fails(tmp_path: Path) -> None:
+    (tmp_path / "executor_config.yaml").write_text("mode: paper\nrisk:\n  max_positions: -3\n")
+    result = run(tmp_path, "config", "check")
+    assert result.returncode == 2
+    assert "risk.max_positions = -3: Input should be greater than or equal to 1" in result.stderr
+    assert "Traceback" not in result.stderr
