@@ -125,22 +125,15 @@ class Trade:
 
         The market channel carries no trade id; the exchange timestamp (ms), the token, price,
         size, side and (where known) the transaction hash identify a print. Prices and sizes
-        are normalised so ``"0.50"`` and ``"0.5"`` give the same key.
+        are normalised so ``"0.50"`` and ``"0.5"`` give the same key. The key is 128 bits as 32
+        hex digits (a UUID column on PostgreSQL).
         """
-        parts = (
-            self.token_id,
-            str(int(self.exchange_ts.timestamp() * 1000)),
-            _norm(self.price),
-            _norm(self.size),
-            self.side.value,
-            self.transaction_hash or "",
+        ms = int(self.exchange_ts.timestamp() * 1000)
+        key = (
+            f"{self.token_id}|{ms}|{self.price.normalize()}|{self.size.normalize()}"
+            f"|{self.side.value}|{self.transaction_hash or ''}"
         )
-        return hashlib.blake2b("|".join(parts).encode(), digest_size=16).hexdigest()
-
-
-def _norm(value: Decimal) -> str:
-    normalized = value.normalize()
-    return format(normalized, "f")
+        return hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,9 @@ from decimal import Decimal
 from itertools import islice
 from operator import attrgetter
 from typing import Any
+from uuid import UUID
 
+import psycopg
 from psycopg.types.json import Jsonb
 from sqlalchemy import Engine
 
@@ -190,29 +192,43 @@ def _write(
 def _copy_batch(
     raw: Any, table: str, columns: Sequence[str], key: Sequence[str], batch: list[tuple[Any, ...]]
 ) -> int:
+    """COPY straight into the table; if a row is already there, redo the batch through staging.
+
+    New rows are the common case (the collector writes what it has just seen), so the fast path
+    pays no deduplication cost. A duplicate (after a restart or a replay) aborts that COPY inside
+    a savepoint, and the batch goes through a staging table with ``ON CONFLICT DO NOTHING``.
+    """
     cols = ", ".join(columns)
-    stage = f"_pmml_stage_{table}"
     json_at = [i for i, c in enumerate(columns) if c in {"bids", "asks"}]
+    if json_at:
+        batch = [tuple(Jsonb(v) if i in json_at else v for i, v in enumerate(row)) for row in batch]
     with raw.cursor() as cur:
+        try:
+            with raw.transaction():  # a savepoint inside the caller's transaction
+                _copy_rows(cur, table, cols, batch)
+            return len(batch)
+        except psycopg.errors.UniqueViolation:
+            pass
+        stage = f"_pmml_stage_{table}"
         cur.execute(
             f"CREATE TEMP TABLE IF NOT EXISTS {stage} ON COMMIT DELETE ROWS AS "
             f"SELECT {cols} FROM {table} WITH NO DATA"
         )
-        with cur.copy(f"COPY {stage} ({cols}) FROM STDIN") as copy:
-            if json_at:
-                for row in batch:
-                    values = list(row)
-                    for i in json_at:
-                        values[i] = Jsonb(values[i])
-                    copy.write_row(values)
-            else:
-                for row in batch:
-                    copy.write_row(row)
+        _copy_rows(cur, stage, cols, batch)
         cur.execute(
             f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {stage} "
             f"ON CONFLICT ({', '.join(key)}) DO NOTHING"
         )
-        return int(cur.rowcount)
+        inserted = int(cur.rowcount)
+        cur.execute(f"TRUNCATE {stage}")
+        return inserted
+
+
+def _copy_rows(cur: Any, table: str, cols: str, batch: list[tuple[Any, ...]]) -> None:
+    with cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+        write = copy.write_row
+        for row in batch:
+            write(row)
 
 
 def _sqlite_value_converter(column: str) -> Callable[[Any], Any] | None:
@@ -226,6 +242,8 @@ def _sqlite_cell(value: Any) -> Any:
         return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
     if isinstance(value, Decimal):
         return to_sqlite_number(value)
+    if isinstance(value, UUID):
+        return value.hex  # how SQLAlchemy's Uuid stores it on SQLite
     return value
 
 

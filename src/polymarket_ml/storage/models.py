@@ -6,7 +6,10 @@ Conventions:
 - Rows from the exchange carry the exchange's time (``exchange_ts`` / ``timestamp``) and our
   receipt time (``received_at``).
 - Every time is :class:`UTCDateTime` (aware UTC in and out).
-- High-volume tables have a natural unique key so that bulk writes are idempotent.
+- High-volume tables (``snapshots``, ``trades``, ``orderbook_snapshots``) have a natural unique
+  key so that bulk writes are idempotent, and no foreign key: markets are never deleted, and a
+  foreign-key check per row would halve the write rate. Their time-only indexes are BRIN on
+  PostgreSQL (rows arrive in time order, so a BRIN index is tiny and nearly free to maintain).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy import (
     BigInteger,
@@ -27,6 +31,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    Uuid,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -120,7 +125,7 @@ class SnapshotRow(Base):
     __tablename__ = "snapshots"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    market_id: Mapped[int] = mapped_column(ForeignKey("markets.id", ondelete="CASCADE"))
+    market_id: Mapped[int] = mapped_column(Integer)  # markets.id (no FK: see module docstring)
     timestamp: Mapped[datetime] = mapped_column(UTCDateTime)  # our clock
     tier: Mapped[int] = mapped_column(SmallInteger)
     gamma_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -130,7 +135,7 @@ class SnapshotRow(Base):
     __table_args__ = (
         # latest snapshot per market; also makes snapshot writes idempotent
         UniqueConstraint("market_id", "timestamp"),
-        Index("ix_snapshots_timestamp", "timestamp"),
+        Index("ix_snapshots_timestamp", "timestamp", postgresql_using="brin"),
         Index("ix_snapshots_tier_timestamp", "tier", "timestamp"),
     )
 
@@ -148,7 +153,7 @@ class TradeRow(Base):
     __tablename__ = "trades"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    market_id: Mapped[int] = mapped_column(ForeignKey("markets.id", ondelete="CASCADE"))
+    market_id: Mapped[int] = mapped_column(Integer)  # markets.id (no FK: see module docstring)
     token_id: Mapped[str] = mapped_column(String(100))
     outcome: Mapped[str | None] = mapped_column(String(3))  # YES / NO
     timestamp: Mapped[datetime] = mapped_column(UTCDateTime)  # exchange time
@@ -160,14 +165,14 @@ class TradeRow(Base):
     whale_tier: Mapped[int] = mapped_column(SmallInteger, default=0)
     fee_rate_bps: Mapped[int | None] = mapped_column(Integer)
     transaction_hash: Mapped[str | None] = mapped_column(String(100))
-    dedup_key: Mapped[str] = mapped_column(String(32), unique=True)
+    dedup_key: Mapped[UUID] = mapped_column(Uuid, unique=True)  # 128-bit hash of the print
     # market state at trade time, where the collector knew it
     best_bid: Mapped[Decimal | None] = mapped_column(PRICE)
     best_ask: Mapped[Decimal | None] = mapped_column(PRICE)
 
     __table_args__ = (
         Index("ix_trades_market_id_timestamp", "market_id", "timestamp"),
-        Index("ix_trades_timestamp", "timestamp"),
+        Index("ix_trades_timestamp", "timestamp", postgresql_using="brin"),
     )
 
 
@@ -177,7 +182,7 @@ class OrderbookSnapshotRow(Base):
     __tablename__ = "orderbook_snapshots"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    market_id: Mapped[int] = mapped_column(ForeignKey("markets.id", ondelete="CASCADE"))
+    market_id: Mapped[int] = mapped_column(Integer)  # markets.id (no FK: see module docstring)
     token_id: Mapped[str] = mapped_column(String(100))
     timestamp: Mapped[datetime] = mapped_column(UTCDateTime)  # our clock
     exchange_ts: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -196,7 +201,7 @@ class OrderbookSnapshotRow(Base):
     __table_args__ = (
         UniqueConstraint("token_id", "timestamp"),
         Index("ix_orderbook_snapshots_market_id_timestamp", "market_id", "timestamp"),
-        Index("ix_orderbook_snapshots_timestamp", "timestamp"),
+        Index("ix_orderbook_snapshots_timestamp", "timestamp", postgresql_using="brin"),
     )
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 18:52:52.984608
+Create Date: 2026-11-25 19:00:12.577135
 """
 
 from collections.abc import Sequence
@@ -223,32 +223,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_markets_yes_token_id"), ["yes_token_id"], unique=False)
 
     op.create_table(
-        "task_runs",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("task_name", sa.String(length=100), nullable=False),
-        sa.Column("task_id", sa.String(length=100), nullable=False),
-        sa.Column("tier", sa.SmallInteger(), nullable=True),
-        sa.Column(
-            "started_at", polymarket_ml.storage.types.UTCDateTime(timezone=True), nullable=False
-        ),
-        sa.Column(
-            "finished_at", polymarket_ml.storage.types.UTCDateTime(timezone=True), nullable=True
-        ),
-        sa.Column("duration_ms", sa.Integer(), nullable=True),
-        sa.Column("status", sa.String(length=20), nullable=False),
-        sa.Column("markets_processed", sa.Integer(), nullable=True),
-        sa.Column("rows_inserted", sa.Integer(), nullable=True),
-        sa.Column("error_message", sa.Text(), nullable=True),
-        sa.Column("error_traceback", sa.Text(), nullable=True),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_task_runs")),
-    )
-    with op.batch_alter_table("task_runs", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_task_runs_status"), ["status"], unique=False)
-        batch_op.create_index(
-            "ix_task_runs_task_name_started_at", ["task_name", "started_at"], unique=False
-        )
-
-    op.create_table(
         "orderbook_snapshots",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("market_id", sa.Integer(), nullable=False),
@@ -302,12 +276,6 @@ def upgrade() -> None:
             polymarket_ml.storage.types.ExactDecimal(precision=20, scale=6),
             nullable=True,
         ),
-        sa.ForeignKeyConstraint(
-            ["market_id"],
-            ["markets.id"],
-            name=op.f("fk_orderbook_snapshots_market_id_markets"),
-            ondelete="CASCADE",
-        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_orderbook_snapshots")),
         sa.UniqueConstraint(
             "token_id", "timestamp", name=op.f("uq_orderbook_snapshots_token_id_timestamp")
@@ -317,54 +285,9 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_orderbook_snapshots_market_id_timestamp", ["market_id", "timestamp"], unique=False
         )
-        batch_op.create_index("ix_orderbook_snapshots_timestamp", ["timestamp"], unique=False)
-
-    op.create_table(
-        "signals",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("strategy", sa.String(length=64), nullable=False),
-        sa.Column("market_id", sa.Integer(), nullable=False),
-        sa.Column("token_id", sa.String(length=100), nullable=False),
-        sa.Column("outcome", sa.String(length=3), nullable=True),
-        sa.Column("side", sa.String(length=4), nullable=False),
-        sa.Column("is_exit", sa.Boolean(), nullable=False),
-        sa.Column("reason", sa.Text(), nullable=False),
-        sa.Column("edge", sa.Float(), nullable=True),
-        sa.Column("confidence", sa.Float(), nullable=True),
-        sa.Column(
-            "price_at_signal",
-            polymarket_ml.storage.types.ExactDecimal(precision=12, scale=6),
-            nullable=False,
-        ),
-        sa.Column(
-            "suggested_size_usd",
-            polymarket_ml.storage.types.ExactDecimal(precision=20, scale=6),
-            nullable=True,
-        ),
-        sa.Column("status", sa.String(length=16), nullable=False),
-        sa.Column(
-            "risk_reasons",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=True,
-        ),
-        sa.Column(
-            "created_at", polymarket_ml.storage.types.UTCDateTime(timezone=True), nullable=False
-        ),
-        sa.Column(
-            "decided_at", polymarket_ml.storage.types.UTCDateTime(timezone=True), nullable=True
-        ),
-        sa.ForeignKeyConstraint(
-            ["market_id"],
-            ["markets.id"],
-            name=op.f("fk_signals_market_id_markets"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_signals")),
-    )
-    with op.batch_alter_table("signals", schema=None) as batch_op:
-        batch_op.create_index("ix_signals_created_at", ["created_at"], unique=False)
-        batch_op.create_index(batch_op.f("ix_signals_market_id"), ["market_id"], unique=False)
-        batch_op.create_index("ix_signals_strategy_status", ["strategy", "status"], unique=False)
+        batch_op.create_index(
+            "ix_orderbook_snapshots_timestamp", ["timestamp"], unique=False, postgresql_using="brin"
+        )
 
     op.create_table(
         "snapshots",
@@ -454,12 +377,6 @@ def upgrade() -> None:
         sa.Column("volatility_1h", sa.Float(), nullable=True),
         sa.Column("momentum_1h_vs_1d", sa.Float(), nullable=True),
         sa.Column("complement_gap", sa.Float(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["market_id"],
-            ["markets.id"],
-            name=op.f("fk_snapshots_market_id_markets"),
-            ondelete="CASCADE",
-        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_snapshots")),
         sa.UniqueConstraint(
             "market_id", "timestamp", name=op.f("uq_snapshots_market_id_timestamp")
@@ -467,7 +384,131 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("snapshots", schema=None) as batch_op:
         batch_op.create_index("ix_snapshots_tier_timestamp", ["tier", "timestamp"], unique=False)
-        batch_op.create_index("ix_snapshots_timestamp", ["timestamp"], unique=False)
+        batch_op.create_index(
+            "ix_snapshots_timestamp", ["timestamp"], unique=False, postgresql_using="brin"
+        )
+
+    op.create_table(
+        "task_runs",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("task_name", sa.String(length=100), nullable=False),
+        sa.Column("task_id", sa.String(length=100), nullable=False),
+        sa.Column("tier", sa.SmallInteger(), nullable=True),
+        sa.Column(
+            "started_at", polymarket_ml.storage.types.UTCDateTime(timezone=True), nullable=False
+        ),
+        sa.Column(
+            "finished_at", polymarket_ml.storage.types.UTCDateTime(timezone=True), nullable=True
+        ),
+        sa.Column("duration_ms", sa.Integer(), nullable=True),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("markets_processed", sa.Integer(), nullable=True),
+        sa.Column("rows_inserted", sa.Integer(), nullable=True),
+        sa.Column("error_message", sa.Text(), nullable=True),
+        sa.Column("error_traceback", sa.Text(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_task_runs")),
+    )
+    with op.batch_alter_table("task_runs", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_task_runs_status"), ["status"], unique=False)
+        batch_op.create_index(
+            "ix_task_runs_task_name_started_at", ["task_name", "started_at"], unique=False
+        )
+
+    op.create_table(
+        "trades",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("market_id", sa.Integer(), nullable=False),
+        sa.Column("token_id", sa.String(length=100), nullable=False),
+        sa.Column("outcome", sa.String(length=3), nullable=True),
+        sa.Column(
+            "timestamp", polymarket_ml.storage.types.UTCDateTime(timezone=True), nullable=False
+        ),
+        sa.Column(
+            "received_at", polymarket_ml.storage.types.UTCDateTime(timezone=True), nullable=False
+        ),
+        sa.Column(
+            "price", polymarket_ml.storage.types.ExactDecimal(precision=12, scale=6), nullable=False
+        ),
+        sa.Column(
+            "size", polymarket_ml.storage.types.ExactDecimal(precision=20, scale=6), nullable=False
+        ),
+        sa.Column(
+            "notional_usd",
+            polymarket_ml.storage.types.ExactDecimal(precision=30, scale=10),
+            nullable=False,
+        ),
+        sa.Column("side", sa.String(length=4), nullable=False),
+        sa.Column("whale_tier", sa.SmallInteger(), nullable=False),
+        sa.Column("fee_rate_bps", sa.Integer(), nullable=True),
+        sa.Column("transaction_hash", sa.String(length=100), nullable=True),
+        sa.Column("dedup_key", sa.Uuid(), nullable=False),
+        sa.Column(
+            "best_bid",
+            polymarket_ml.storage.types.ExactDecimal(precision=12, scale=6),
+            nullable=True,
+        ),
+        sa.Column(
+            "best_ask",
+            polymarket_ml.storage.types.ExactDecimal(precision=12, scale=6),
+            nullable=True,
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_trades")),
+        sa.UniqueConstraint("dedup_key", name=op.f("uq_trades_dedup_key")),
+    )
+    with op.batch_alter_table("trades", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_trades_market_id_timestamp", ["market_id", "timestamp"], unique=False
+        )
+        batch_op.create_index(
+            "ix_trades_timestamp", ["timestamp"], unique=False, postgresql_using="brin"
+        )
+
+    op.create_table(
+        "signals",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("strategy", sa.String(length=64), nullable=False),
+        sa.Column("market_id", sa.Integer(), nullable=False),
+        sa.Column("token_id", sa.String(length=100), nullable=False),
+        sa.Column("outcome", sa.String(length=3), nullable=True),
+        sa.Column("side", sa.String(length=4), nullable=False),
+        sa.Column("is_exit", sa.Boolean(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("edge", sa.Float(), nullable=True),
+        sa.Column("confidence", sa.Float(), nullable=True),
+        sa.Column(
+            "price_at_signal",
+            polymarket_ml.storage.types.ExactDecimal(precision=12, scale=6),
+            nullable=False,
+        ),
+        sa.Column(
+            "suggested_size_usd",
+            polymarket_ml.storage.types.ExactDecimal(precision=20, scale=6),
+            nullable=True,
+        ),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column(
+            "risk_reasons",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column(
+            "created_at", polymarket_ml.storage.types.UTCDateTime(timezone=True), nullable=False
+        ),
+        sa.Column(
+            "decided_at", polymarket_ml.storage.types.UTCDateTime(timezone=True), nullable=True
+        ),
+        sa.ForeignKeyConstraint(
+            ["market_id"],
+            ["markets.id"],
+            name=op.f("fk_signals_market_id_markets"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_signals")),
+    )
+    with op.batch_alter_table("signals", schema=None) as batch_op:
+        batch_op.create_index("ix_signals_created_at", ["created_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_signals_market_id"), ["market_id"], unique=False)
+        batch_op.create_index("ix_signals_strategy_status", ["strategy", "status"], unique=False)
 
     op.create_table(
         "tier_transitions",
@@ -499,59 +540,6 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_tier_transitions_transitioned_at"), ["transitioned_at"], unique=False
         )
-
-    op.create_table(
-        "trades",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("market_id", sa.Integer(), nullable=False),
-        sa.Column("token_id", sa.String(length=100), nullable=False),
-        sa.Column("outcome", sa.String(length=3), nullable=True),
-        sa.Column(
-            "timestamp", polymarket_ml.storage.types.UTCDateTime(timezone=True), nullable=False
-        ),
-        sa.Column(
-            "received_at", polymarket_ml.storage.types.UTCDateTime(timezone=True), nullable=False
-        ),
-        sa.Column(
-            "price", polymarket_ml.storage.types.ExactDecimal(precision=12, scale=6), nullable=False
-        ),
-        sa.Column(
-            "size", polymarket_ml.storage.types.ExactDecimal(precision=20, scale=6), nullable=False
-        ),
-        sa.Column(
-            "notional_usd",
-            polymarket_ml.storage.types.ExactDecimal(precision=30, scale=10),
-            nullable=False,
-        ),
-        sa.Column("side", sa.String(length=4), nullable=False),
-        sa.Column("whale_tier", sa.SmallInteger(), nullable=False),
-        sa.Column("fee_rate_bps", sa.Integer(), nullable=True),
-        sa.Column("transaction_hash", sa.String(length=100), nullable=True),
-        sa.Column("dedup_key", sa.String(length=32), nullable=False),
-        sa.Column(
-            "best_bid",
-            polymarket_ml.storage.types.ExactDecimal(precision=12, scale=6),
-            nullable=True,
-        ),
-        sa.Column(
-            "best_ask",
-            polymarket_ml.storage.types.ExactDecimal(precision=12, scale=6),
-            nullable=True,
-        ),
-        sa.ForeignKeyConstraint(
-            ["market_id"],
-            ["markets.id"],
-            name=op.f("fk_trades_market_id_markets"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_trades")),
-        sa.UniqueConstraint("dedup_key", name=op.f("uq_trades_dedup_key")),
-    )
-    with op.batch_alter_table("trades", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_trades_market_id_timestamp", ["market_id", "timestamp"], unique=False
-        )
-        batch_op.create_index("ix_trades_timestamp", ["timestamp"], unique=False)
 
     op.create_table(
         "positions",
@@ -785,37 +773,37 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_positions_market_id"))
 
     op.drop_table("positions")
-    with op.batch_alter_table("trades", schema=None) as batch_op:
-        batch_op.drop_index("ix_trades_timestamp")
-        batch_op.drop_index("ix_trades_market_id_timestamp")
-
-    op.drop_table("trades")
     with op.batch_alter_table("tier_transitions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_tier_transitions_transitioned_at"))
         batch_op.drop_index(batch_op.f("ix_tier_transitions_market_id"))
 
     op.drop_table("tier_transitions")
-    with op.batch_alter_table("snapshots", schema=None) as batch_op:
-        batch_op.drop_index("ix_snapshots_timestamp")
-        batch_op.drop_index("ix_snapshots_tier_timestamp")
-
-    op.drop_table("snapshots")
     with op.batch_alter_table("signals", schema=None) as batch_op:
         batch_op.drop_index("ix_signals_strategy_status")
         batch_op.drop_index(batch_op.f("ix_signals_market_id"))
         batch_op.drop_index("ix_signals_created_at")
 
     op.drop_table("signals")
-    with op.batch_alter_table("orderbook_snapshots", schema=None) as batch_op:
-        batch_op.drop_index("ix_orderbook_snapshots_timestamp")
-        batch_op.drop_index("ix_orderbook_snapshots_market_id_timestamp")
+    with op.batch_alter_table("trades", schema=None) as batch_op:
+        batch_op.drop_index("ix_trades_timestamp", postgresql_using="brin")
+        batch_op.drop_index("ix_trades_market_id_timestamp")
 
-    op.drop_table("orderbook_snapshots")
+    op.drop_table("trades")
     with op.batch_alter_table("task_runs", schema=None) as batch_op:
         batch_op.drop_index("ix_task_runs_task_name_started_at")
         batch_op.drop_index(batch_op.f("ix_task_runs_status"))
 
     op.drop_table("task_runs")
+    with op.batch_alter_table("snapshots", schema=None) as batch_op:
+        batch_op.drop_index("ix_snapshots_timestamp", postgresql_using="brin")
+        batch_op.drop_index("ix_snapshots_tier_timestamp")
+
+    op.drop_table("snapshots")
+    with op.batch_alter_table("orderbook_snapshots", schema=None) as batch_op:
+        batch_op.drop_index("ix_orderbook_snapshots_timestamp", postgresql_using="brin")
+        batch_op.drop_index("ix_orderbook_snapshots_market_id_timestamp")
+
+    op.drop_table("orderbook_snapshots")
     with op.batch_alter_table("markets", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_markets_yes_token_id"))
         batch_op.drop_index(batch_op.f("ix_markets_no_token_id"))
