@@ -81,10 +81,12 @@ class DistributedSettings(_Group):
     redis_url: str = Field(
         default="redis://127.0.0.1:6379/0",
         validation_alias=AliasChoices("REDIS_URL", "PMML_REDIS_URL"),
+        description="Redis for live trade metrics and caches (distributed mode)",
     )
     celery_broker_url: str = Field(
         default="redis://127.0.0.1:6379/1",
         validation_alias=AliasChoices("CELERY_BROKER_URL", "PMML_CELERY_BROKER_URL"),
+        description="Celery broker (distributed mode)",
     )
 
 
@@ -92,13 +94,27 @@ class SourceSettings(_Group):
     """Where the exchange is. The real Polymarket is the default; the simulator is opt-in."""
 
     group: ClassVar[str] = "sources"
-    gamma_url: str = "https://gamma-api.polymarket.com"
-    clob_url: str = "https://clob.polymarket.com"
-    data_api_url: str = "https://data-api.polymarket.com"
-    ws_market_url: str = "wss://ws-subscriptions-clob.polymarket.com/ws/market"
-    ws_user_url: str = "wss://ws-subscriptions-clob.polymarket.com/ws/user"
-    http_timeout_secs: float = Field(default=10.0, gt=0, le=300)
-    http_max_retries: int = Field(default=5, ge=0, le=20)
+    gamma_url: str = Field(
+        default="https://gamma-api.polymarket.com", description="Gamma REST base URL"
+    )
+    clob_url: str = Field(default="https://clob.polymarket.com", description="CLOB REST base URL")
+    data_api_url: str = Field(
+        default="https://data-api.polymarket.com", description="Data API base URL"
+    )
+    ws_market_url: str = Field(
+        default="wss://ws-subscriptions-clob.polymarket.com/ws/market",
+        description="Market WebSocket URL",
+    )
+    ws_user_url: str = Field(
+        default="wss://ws-subscriptions-clob.polymarket.com/ws/user",
+        description="User WebSocket URL",
+    )
+    http_timeout_secs: float = Field(
+        default=10.0, gt=0, le=300, description="Timeout of one HTTP request"
+    )
+    http_max_retries: int = Field(
+        default=5, ge=0, le=20, description="Retries on 429, 5xx and timeouts"
+    )
 
 
 class CollectionSettings(_Group):
@@ -127,11 +143,11 @@ class CollectionSettings(_Group):
     tier_3_min_hours: float = Field(
         default=1, gt=0, description="T3 from this to tier_2_min_hours; T4 below"
     )
-    snapshot_interval_t0_secs: float = Field(default=3600, gt=0)
-    snapshot_interval_t1_secs: float = Field(default=300, gt=0)
-    snapshot_interval_t2_secs: float = Field(default=60, gt=0)
-    snapshot_interval_t3_secs: float = Field(default=30, gt=0)
-    snapshot_interval_t4_secs: float = Field(default=15, gt=0)
+    snapshot_interval_t0_secs: float = Field(default=3600, gt=0, description="T0 snapshot cadence")
+    snapshot_interval_t1_secs: float = Field(default=300, gt=0, description="T1 snapshot cadence")
+    snapshot_interval_t2_secs: float = Field(default=60, gt=0, description="T2 snapshot cadence")
+    snapshot_interval_t3_secs: float = Field(default=30, gt=0, description="T3 snapshot cadence")
+    snapshot_interval_t4_secs: float = Field(default=15, gt=0, description="T4 snapshot cadence")
     websocket_num_connections: int = Field(
         default=4,
         ge=1,
@@ -139,9 +155,13 @@ class CollectionSettings(_Group):
         validation_alias=AliasChoices(
             "PMML_WEBSOCKET_NUM_CONNECTIONS", "WEBSOCKET_NUM_CONNECTIONS"
         ),
+        description="WebSocket connections of the collector",
     )
     websocket_max_assets_per_connection: int = Field(
-        default=MAX_ASSETS_PER_CONNECTION, ge=1, le=MAX_ASSETS_PER_CONNECTION
+        default=MAX_ASSETS_PER_CONNECTION,
+        ge=1,
+        le=MAX_ASSETS_PER_CONNECTION,
+        description="Tokens per WebSocket connection (at most 500)",
     )
     websocket_enabled_tiers: list[Tier] = Field(
         default_factory=lambda: [Tier.T2, Tier.T3, Tier.T4],
@@ -152,14 +172,21 @@ class CollectionSettings(_Group):
         default=30,
         ge=0,
         validation_alias=AliasChoices("PMML_MIN_TRADES_PER_MINUTE", "MIN_TRADES_PER_MINUTE"),
+        description="A busy connection trading slower than this is reconnected",
     )
-    whale_tier_1_usd: float = Field(default=100, gt=0)
-    whale_tier_2_usd: float = Field(default=1_000, gt=0)
-    whale_tier_3_usd: float = Field(default=10_000, gt=0)
+    whale_tier_1_usd: float = Field(
+        default=100, gt=0, description="Whale tier 1 from this notional"
+    )
+    whale_tier_2_usd: float = Field(
+        default=1_000, gt=0, description="Whale tier 2 (a whale) from this"
+    )
+    whale_tier_3_usd: float = Field(default=10_000, gt=0, description="Whale tier 3 from this")
     journal_enabled: bool = Field(
         default=True, description="Write every raw WebSocket frame to a compressed journal"
     )
-    orderbook_retention_days: float = Field(default=30, gt=0)
+    orderbook_retention_days: float = Field(
+        default=30, gt=0, description="Order books older than this are deleted"
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> CollectionSettings:
@@ -208,7 +235,7 @@ class ApiSettings(_Group):
     api_host: str = Field(
         default="127.0.0.1", description="Bind address; 0.0.0.0 exposes the API to the network"
     )
-    api_port: int = Field(default=8000, ge=1, le=65535)
+    api_port: int = Field(default=8000, ge=1, le=65535, description="API and dashboard port")
     api_token: SecretStr | None = Field(
         default=None, description="Bearer token for state-changing endpoints"
     )
@@ -227,9 +254,13 @@ class ExecutorSettings(_Group):
     private_key_file: Path | None = Field(
         default=None, description="File holding the wallet private key"
     )
-    clob_api_key: SecretStr | None = None
-    clob_api_secret: SecretStr | None = None
-    clob_api_passphrase: SecretStr | None = None
+    clob_api_key: SecretStr | None = Field(
+        default=None, description="CLOB L2 API key (derived if unset)"
+    )
+    clob_api_secret: SecretStr | None = Field(default=None, description="CLOB L2 API secret")
+    clob_api_passphrase: SecretStr | None = Field(
+        default=None, description="CLOB L2 API passphrase"
+    )
 
 
 class GeneralSettings(_Group):
@@ -237,7 +268,11 @@ class GeneralSettings(_Group):
     data_dir: Path = Field(
         default=DEFAULT_DATA_DIR, description="Where the SQLite file, journals and tokens live"
     )
-    log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR|CRITICAL)$")
+    log_level: str = Field(
+        default="INFO",
+        pattern=r"^(DEBUG|INFO|WARNING|ERROR|CRITICAL)$",
+        description="DEBUG, INFO, WARNING, ERROR or CRITICAL",
+    )
 
 
 GROUPS: tuple[type[_Group], ...] = (
@@ -287,6 +322,20 @@ def env_name(group: type[_Group], field_name: str) -> str:
         first = alias.choices[0]
         return first if isinstance(first, str) else field_name.upper()
     return f"PMML_{field_name.upper()}"
+
+
+def settings_table_markdown() -> str:
+    """The README's table of settings, generated from the fields (a test keeps them equal)."""
+    lines = ["| variable | default | meaning |", "|---|---|---|"]
+    for group in GROUPS:
+        for name, info in group.model_fields.items():
+            default = info.get_default(call_default_factory=True)
+            if isinstance(default, list):
+                shown = "[" + ",".join(str(int(x)) for x in default) + "]"
+            else:
+                shown = "(unset)" if default is None else str(default)
+            lines.append(f"| `{env_name(group, name)}` | `{shown}` | {info.description or ''} |")
+    return "\n".join(lines)
 
 
 def redact_url(url: str) -> str:
