@@ -17,7 +17,6 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
-from uuid import UUID
 
 from sqlalchemy import (
     BigInteger,
@@ -165,7 +164,7 @@ class TradeRow(Base):
     whale_tier: Mapped[int] = mapped_column(SmallInteger, default=0)
     fee_rate_bps: Mapped[int | None] = mapped_column(Integer)
     transaction_hash: Mapped[str | None] = mapped_column(String(100))
-    dedup_key: Mapped[UUID] = mapped_column(Uuid, unique=True)  # 128-bit hash of the print
+    dedup_key: Mapped[str] = mapped_column(Uuid(as_uuid=False), unique=True)  # 128-bit hash
     # market state at trade time, where the collector knew it
     best_bid: Mapped[Decimal | None] = mapped_column(PRICE)
     best_ask: Mapped[Decimal | None] = mapped_column(PRICE)

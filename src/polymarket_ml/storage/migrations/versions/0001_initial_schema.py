@@ -441,7 +441,7 @@ def upgrade() -> None:
         sa.Column("whale_tier", sa.SmallInteger(), nullable=False),
         sa.Column("fee_rate_bps", sa.Integer(), nullable=True),
         sa.Column("transaction_hash", sa.String(length=100), nullable=True),
-        sa.Column("dedup_key", sa.Uuid(), nullable=False),
+        sa.Column("dedup_key", sa.Uuid(as_uuid=False), nullable=False),
         sa.Column(
             "best_bid",
             polymarket_ml.storage.types.ExactDecimal(precision=12, scale=6),
