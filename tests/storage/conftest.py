@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
-from tests.services import fresh_postgres_database, postgres_reachable, unavailable
 
 from polymarket_ml.core.types import Market
 from polymarket_ml.storage.engine import make_engine, make_session_factory
 from polymarket_ml.storage.migrate import upgrade
 from polymarket_ml.storage.models import Base
 from polymarket_ml.storage.repositories import MarketRepository
+from tests.services import fresh_postgres_database, postgres_reachable, unavailable
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import Engine, func, select
-from tests.storage.conftest import NOW, add_market
 
 from polymarket_ml.core.enums import Outcome, Side, Tier, WhaleTier
 from polymarket_ml.core.snapshot import FeatureSnapshot
@@ -15,6 +14,7 @@ from polymarket_ml.storage.bulk import write_orderbook_snapshots, write_snapshot
 from polymarket_ml.storage.engine import make_session_factory
 from polymarket_ml.storage.models import OrderbookSnapshotRow, SnapshotRow, TradeRow
 from polymarket_ml.storage.repositories import SnapshotRepository, TradeRepository
+from tests.storage.conftest import NOW, add_market
 
 
 def make_trade(i: int, *, price: str = "0.491", size: str = "85.36") -> Trade:

@@ -7,11 +7,11 @@ import re
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect
-from tests.support import SHARED_DIR
 
 from polymarket_ml.core.snapshot import FEATURE_NAMES
 from polymarket_ml.storage.migrate import current_revision, downgrade, head_revision, upgrade
 from polymarket_ml.storage.models import Base
+from tests.support import SHARED_DIR
 
 ORIGINAL_DESIGN_TABLES = {
     "markets",

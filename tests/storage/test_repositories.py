@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import Engine, select
-from tests.storage.conftest import NOW, add_market
 
 from polymarket_ml.core.enums import (
     DeactivationReason,
@@ -42,6 +41,7 @@ from polymarket_ml.storage.repositories import (
     TaskRunRepository,
     TierTransitionRepository,
 )
+from tests.storage.conftest import NOW, add_market
 
 
 def test_market_upsert_refreshes_metadata_and_keeps_tracking_state(engine: Engine) -> None:

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import Engine, select, update
-from tests.storage.conftest import NOW, add_market
 
 from polymarket_ml.storage.engine import make_session_factory
 from polymarket_ml.storage.models import MarketRow
+from tests.storage.conftest import NOW, add_market
 
 
 @pytest.mark.parametrize(

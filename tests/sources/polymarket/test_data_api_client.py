@@ -8,12 +8,12 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
-from tests.sources.polymarket.fakes import Harness, Recorder, json_response
-from tests.support import load_sample
 
 from polymarket_ml.core.enums import Side
 from polymarket_ml.sources.polymarket.data_api import DataApiClient, TradeFilters
 from polymarket_ml.sources.polymarket.errors import PagingError
+from tests.sources.polymarket.fakes import Harness, Recorder, json_response
+from tests.support import load_sample
 
 T = TypeVar("T")
 

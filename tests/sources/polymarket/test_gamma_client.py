@@ -9,11 +9,11 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
-from tests.sources.polymarket.fakes import Harness, Recorder, json_response
-from tests.support import load_sample
 
 from polymarket_ml.sources.polymarket.errors import PagingError
 from polymarket_ml.sources.polymarket.gamma import EventFilters, GammaClient, MarketFilters
+from tests.sources.polymarket.fakes import Harness, Recorder, json_response
+from tests.support import load_sample
 
 T = TypeVar("T")
 

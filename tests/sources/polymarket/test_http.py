@@ -7,8 +7,6 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from tests.sources.polymarket.fakes import Harness, Recorder, json_response
-from tests.support import load_sample
 
 from polymarket_ml.sources.polymarket.breaker import BreakerStateName
 from polymarket_ml.sources.polymarket.clob import ClobClient
@@ -24,6 +22,8 @@ from polymarket_ml.sources.polymarket.errors import (
 )
 from polymarket_ml.sources.polymarket.gamma import GammaClient
 from polymarket_ml.sources.polymarket.resilience import RetryPolicy
+from tests.sources.polymarket.fakes import Harness, Recorder, json_response
+from tests.support import load_sample
 
 BOOK = load_sample("clob/book_2024-10_legacy_no_metadata.json")
 TOKEN = BOOK["asset_id"]

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from tests.sources.polymarket.fakes import START, FakeSleep
 
 from polymarket_ml.core.clock import FakeClock
 from polymarket_ml.core.errors import SourceError
@@ -38,6 +37,7 @@ from polymarket_ml.sources.polymarket.resilience import (
     parse_retry_after,
     retry_delay_secs,
 )
+from tests.sources.polymarket.fakes import START, FakeSleep
 
 # -- is_retryable ------------------------------------------------------------------------
 
