@@ -148,6 +148,21 @@ class MarketRepository:
             )
         )
 
+    def mark_closed(self, market_id: int, *, now: datetime) -> None:
+        """Closed for trading on the exchange; snapshots stop, the outcome is still awaited."""
+        self.session.execute(
+            update(MarketRow).where(MarketRow.id == market_id).values(closed=True, updated_at=now)
+        )
+
+    def touch_snapshots(self, market_ids: Sequence[int], *, now: datetime) -> None:
+        """Count one more snapshot for each market and remember when it was taken."""
+        if market_ids:
+            self.session.execute(
+                update(MarketRow)
+                .where(MarketRow.id.in_(market_ids))
+                .values(last_snapshot_at=now, snapshot_count=MarketRow.snapshot_count + 1)
+            )
+
     def record_resolution(
         self, market_id: int, resolution: Resolution, *, resolved_at: datetime, now: datetime
     ) -> None:
