@@ -143,6 +143,21 @@ class CollectionSettings(_Group):
     tier_3_min_hours: float = Field(
         default=1, gt=0, description="T3 from this to tier_2_min_hours; T4 below"
     )
+    discovery_interval_secs: float = Field(
+        default=600, gt=0, description="How often discovery looks for markets on Gamma"
+    )
+    tier_update_interval_secs: float = Field(
+        default=60, gt=0, description="How often tiers are recomputed"
+    )
+    cleanup_interval_secs: float = Field(
+        default=3600, gt=0, description="How often retention is applied"
+    )
+    expiry_grace_hours: float = Field(
+        default=24, gt=0, description="Past its end date and unresolved this long: expired"
+    )
+    no_trades_hours: float = Field(
+        default=6, gt=0, description="Followed but without a trade this long: no_trades"
+    )
     snapshot_interval_t0_secs: float = Field(default=3600, gt=0, description="T0 snapshot cadence")
     snapshot_interval_t1_secs: float = Field(default=300, gt=0, description="T1 snapshot cadence")
     snapshot_interval_t2_secs: float = Field(default=60, gt=0, description="T2 snapshot cadence")

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import inspect
 
@@ -134,3 +135,37 @@ def test_a_bad_executor_config_gives_one_clear_message_and_fails(tmp_path: Path)
     assert result.returncode == 2
     assert "risk.max_positions = -3: Input should be greater than or equal to 1" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_pmml_sim_serves_gamma_and_prints_its_urls(tmp_path: Path) -> None:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("PMML_")}
+    proc = subprocess.Popen(
+        [str(PMML), "sim", "--port", "0", "--markets", "12", "--seed", "3"],
+        cwd=tmp_path,
+        env=clean,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        urls: dict[str, str] = {}
+        for line in proc.stdout:
+            parts = line.split()
+            if len(parts) == 2 and parts[1].startswith(("http://", "ws://")):
+                urls[parts[0]] = parts[1]
+            if "control" in urls:
+                break
+        assert set(urls) >= {"gamma", "clob", "data", "ws_market", "ws_user"}
+        markets = httpx.get(f"{urls['gamma']}/markets", params={"limit": 50}, timeout=10).json()
+        assert len(markets) == 12
+        assert all(isinstance(m["clobTokenIds"], str) for m in markets)  # double-encoded
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_pmml_sim_rejects_a_bad_fault(tmp_path: Path) -> None:
+    result = run(tmp_path, "sim", "--fault", "http_418")
+    assert result.returncode == 2
+    assert "fault kind must be one of" in result.stderr

@@ -138,6 +138,48 @@ def db_current() -> None:
         raise typer.Exit(EXIT_FAILURE)
 
 
+@app.command()
+@friendly_errors
+def sim(
+    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to serve on (0: a free one).")] = 8765,
+    markets: Annotated[int, typer.Option(min=1, help="Markets at start.")] = 200,
+    seed: Annotated[int, typer.Option(help="Same seed, same markets and events.")] = 7,
+    speed: Annotated[
+        float, typer.Option(min=0.001, help="Simulated time runs this many times faster.")
+    ] = 1.0,
+    activity: Annotated[float, typer.Option(min=0.0, help="Scales the message rate.")] = 1.0,
+    fault: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fault",
+            help=(
+                "A fault to inject, repeatable: kind[:key=value,...] with kind ws_drop, ws_stall,"
+                " ws_malformed, http_429, http_5xx or http_slow, e.g. 'http_429:rate=0.05'."
+            ),
+        ),
+    ] = None,
+) -> None:
+    """Serve a simulated Polymarket (Gamma, CLOB, Data API, WebSockets) on one port."""
+    from polymarket_ml.sim.faults import FaultRule
+    from polymarket_ml.sim.main import main as run_sim
+
+    for spec in fault or ():
+        try:
+            FaultRule.parse(spec)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--fault") from None
+    run_sim(
+        host=host,
+        port=port,
+        markets=markets,
+        seed=seed,
+        speed=speed,
+        activity=activity,
+        faults=list(fault or ()),
+    )
+
+
 def main() -> None:
     """Entry point of the ``pmml`` console script."""
     app(prog_name="pmml")

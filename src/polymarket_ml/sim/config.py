@@ -1,0 +1,58 @@
+"""How a simulator instance is set up, and the clock it runs on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from polymarket_ml.core.clock import Clock, SystemClock
+from polymarket_ml.sim.faults import FaultRule
+
+
+@dataclass(frozen=True)
+class SimConfig:
+    """Settings of one simulator; ``port=0`` binds a free port (see ``SimServer.port``).
+
+    ``clock``: inject a ``FakeClock`` for tests (then ``speed`` is ignored and the engine moves
+    only when the clock does); by default simulated time starts at the wall clock's now and
+    runs ``speed`` times faster. ``activity`` scales the message rate; ``step_interval_s`` is
+    how often (in real seconds) the engine is stepped and queued frames are flushed.
+    """
+
+    host: str = "127.0.0.1"
+    port: int = 8765
+    markets: int = 200
+    seed: int = 7
+    speed: float = 1.0
+    activity: float = 1.0
+    step_interval_s: float = 0.1
+    catchup_s: float = 10.0
+    faults: tuple[FaultRule, ...] = ()
+    clock: Clock | None = field(default=None, compare=False)
+    max_pending_frames: int = 200_000
+    log_level: str = "warning"
+
+    def __post_init__(self) -> None:
+        if self.markets < 1:
+            raise ValueError("SimConfig.markets must be at least 1")
+        if self.speed <= 0:
+            raise ValueError("SimConfig.speed must be positive")
+        if not 0 <= self.port <= 65535:
+            raise ValueError("SimConfig.port must be within 0-65535")
+        if self.step_interval_s <= 0:
+            raise ValueError("SimConfig.step_interval_s must be positive")
+
+
+class SpeedClock:
+    """Simulated time that starts at ``base.now()`` and runs ``speed`` times faster."""
+
+    def __init__(self, speed: float, base: Clock | None = None) -> None:
+        self._base = base or SystemClock()
+        self._speed = speed
+        self._origin = self._base.now()
+
+    def now(self) -> datetime:
+        elapsed = self._base.now() - self._origin
+        return (self._origin + timedelta(seconds=elapsed.total_seconds() * self._speed)).astimezone(
+            UTC
+        )
