@@ -32,6 +32,7 @@ SKIPPED_OVERLAP = "previous run still in progress"
 class TaskOutcome:
     markets_processed: int = 0
     rows_inserted: int = 0
+    rows_deleted: int = 0  # logged; task_runs has no column for it
 
 
 class TaskLog:
@@ -67,6 +68,14 @@ class TaskLog:
                 await asyncio.to_thread(self._fail, run_id, exc)
                 return TaskStatus.FAILED
             await asyncio.to_thread(self._succeed, run_id, outcome)
+            log.info(
+                "%s%s: %d markets, %d rows written, %d deleted",
+                name,
+                _tier_label(tier),
+                outcome.markets_processed,
+                outcome.rows_inserted,
+                outcome.rows_deleted,
+            )
             return TaskStatus.SUCCESS
         finally:
             self._running.discard(key)
