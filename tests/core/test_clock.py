@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from polymarket_ml.core.clock import FakeClock, utc_from_epoch
+from polymarket_ml.core.clock import FakeClock, SpeedClock, utc_from_epoch
 
 
 def test_fake_clock_moves_only_forward() -> None:
@@ -15,3 +15,14 @@ def test_fake_clock_moves_only_forward() -> None:
 def test_epoch_seconds_and_millis_are_told_apart_by_magnitude() -> None:
     assert utc_from_epoch(1724564136087) == utc_from_epoch(1724564136.087)
     assert utc_from_epoch(1724564136).year == 2024
+
+
+def test_speed_clock_runs_faster_than_its_base() -> None:
+    base = FakeClock(datetime(2026, 1, 1, tzinfo=UTC))
+    origin = datetime(2030, 5, 5, tzinfo=UTC)
+    clock = SpeedClock(60, base, origin=origin)
+    assert clock.now() == origin
+    base.advance(timedelta(seconds=10))
+    assert clock.now() == origin + timedelta(minutes=10)
+    with pytest.raises(ValueError, match="positive"):
+        SpeedClock(0)

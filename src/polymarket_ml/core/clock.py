@@ -45,6 +45,26 @@ class FakeClock:
         self._now = when.astimezone(UTC)
 
 
+class SpeedClock:
+    """Time that starts at ``origin`` (default: the base clock's now) and runs ``speed`` times
+    faster than the base clock. The simulator and ``pmml up --sim --speed N`` share one, so that
+    markets, tiers and snapshots all live on the same accelerated time."""
+
+    def __init__(
+        self, speed: float, base: Clock | None = None, *, origin: datetime | None = None
+    ) -> None:
+        if speed <= 0:
+            raise ValueError("speed must be positive")
+        self._base = base or SystemClock()
+        self.speed = speed
+        self._base_origin = self._base.now()
+        self.origin = (origin or self._base_origin).astimezone(UTC)
+
+    def now(self) -> datetime:
+        elapsed = (self._base.now() - self._base_origin).total_seconds()
+        return self.origin + timedelta(seconds=elapsed * self.speed)
+
+
 def utc_from_millis(ms: int) -> datetime:
     """Exchange timestamps are epoch milliseconds; return an aware UTC datetime."""
     return datetime.fromtimestamp(ms / 1000, tz=UTC)

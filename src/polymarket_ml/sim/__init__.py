@@ -4,7 +4,8 @@ Engine (``engine``, ``market``, ``book``, ``trading``, ``catalog``) is pure and 
 clock; ``payloads``/``payloads_gamma`` render wire shapes; ``server`` serves them.
 """
 
-from polymarket_ml.sim.config import SimConfig, SpeedClock
+from polymarket_ml.core.clock import SpeedClock
+from polymarket_ml.sim.config import SimConfig
 from polymarket_ml.sim.engine import SimEngine
 from polymarket_ml.sim.faults import FaultInjector, FaultKind, FaultRule
 from polymarket_ml.sim.main import main

@@ -1,11 +1,10 @@
-"""How a simulator instance is set up, and the clock it runs on."""
+"""How a simulator instance is set up. Its clock is a ``core.clock.SpeedClock`` by default."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 
-from polymarket_ml.core.clock import Clock, SystemClock
+from polymarket_ml.core.clock import Clock
 from polymarket_ml.sim.faults import FaultRule
 
 
@@ -41,18 +40,3 @@ class SimConfig:
             raise ValueError("SimConfig.port must be within 0-65535")
         if self.step_interval_s <= 0:
             raise ValueError("SimConfig.step_interval_s must be positive")
-
-
-class SpeedClock:
-    """Simulated time that starts at ``base.now()`` and runs ``speed`` times faster."""
-
-    def __init__(self, speed: float, base: Clock | None = None) -> None:
-        self._base = base or SystemClock()
-        self._speed = speed
-        self._origin = self._base.now()
-
-    def now(self) -> datetime:
-        elapsed = self._base.now() - self._origin
-        return (self._origin + timedelta(seconds=elapsed.total_seconds() * self._speed)).astimezone(
-            UTC
-        )

@@ -18,8 +18,9 @@ from starlette.routing import WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
+from polymarket_ml.core.clock import SpeedClock
 from polymarket_ml.sim.clob_routes import json_response
-from polymarket_ml.sim.config import SimConfig, SpeedClock
+from polymarket_ml.sim.config import SimConfig
 from polymarket_ml.sim.engine import SimEngine
 from polymarket_ml.sim.faults import HTTP_KINDS, FaultInjector, FaultKind
 from polymarket_ml.sim.feed import FeedBook, FeedItem
