@@ -6,9 +6,12 @@ Every command loads and validates the settings first; a bad setting or a bad
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
@@ -16,7 +19,15 @@ import typer
 from polymarket_ml import __version__
 from polymarket_ml.core.errors import ConfigError, PmmlError
 from polymarket_ml.executor.config import dump_executor_config, load_executor_config
-from polymarket_ml.settings import GROUPS, Settings, env_name, load_settings, redact_url
+from polymarket_ml.runtime.up import UpOptions, default_sqlite_url, run_up
+from polymarket_ml.settings import (
+    DEFAULT_DATABASE_URL,
+    GROUPS,
+    Settings,
+    env_name,
+    load_settings,
+    redact_url,
+)
 from polymarket_ml.storage.engine import make_engine
 from polymarket_ml.storage.migrate import current_revision, head_revision, upgrade
 
@@ -136,6 +147,42 @@ def db_current() -> None:
     typer.echo(f"{redact_url(settings.database.url)}: revision {current or 'none'} ({state})")
     if current != head:
         raise typer.Exit(EXIT_FAILURE)
+
+
+@app.command()
+@friendly_errors
+def up(
+    sim: Annotated[bool, typer.Option("--sim", help="Run against the built-in simulator.")] = False,
+    speed: Annotated[
+        float, typer.Option(min=0.001, help="With --sim: simulated time runs N times faster.")
+    ] = 1.0,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port of the API.")] = 8000,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(help="Where the SQLite database lives (default ./data, or PMML_DATA_DIR)."),
+    ] = None,
+    markets: Annotated[int, typer.Option(min=1, help="With --sim: markets to simulate.")] = 200,
+    seed: Annotated[int, typer.Option(help="With --sim: the simulator's seed.")] = 7,
+) -> None:
+    """Run everything in one process: scheduler, snapshots, WebSocket collector."""
+    if speed != 1.0 and not sim:
+        raise typer.BadParameter(
+            "--speed only applies to the simulator; add --sim", param_hint="--speed"
+        )
+    overrides: dict[str, dict[str, Any]] = {}
+    if data_dir is not None:
+        overrides["general"] = {"data_dir": data_dir}
+    settings = load_settings(**overrides)
+    if settings.database.url == DEFAULT_DATABASE_URL:  # DATABASE_URL not given
+        url = default_sqlite_url(settings.general.data_dir)
+        settings = settings.model_copy(
+            update={"database": settings.database.model_copy(update={"url": url})}
+        )
+    logging.basicConfig(
+        level=settings.general.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    options = UpOptions(sim=sim, speed=speed, port=port, sim_markets=markets, sim_seed=seed)
+    asyncio.run(run_up(settings, options, echo=typer.echo))
 
 
 @app.command()

@@ -155,12 +155,34 @@ class MarketRepository:
         )
 
     def touch_snapshots(self, market_ids: Sequence[int], *, now: datetime) -> None:
-        """Count one more snapshot for each market and remember when it was taken."""
+        """Count one more snapshot for each market and remember when it was taken.
+
+        The rows are locked in id order first, the order every writer of many market rows
+        follows, so concurrent tasks never deadlock (``FOR UPDATE`` is a no-op on SQLite).
+        """
         if market_ids:
+            self.session.execute(
+                select(MarketRow.id)
+                .where(MarketRow.id.in_(market_ids))
+                .order_by(MarketRow.id)
+                .with_for_update()
+            )
             self.session.execute(
                 update(MarketRow)
                 .where(MarketRow.id.in_(market_ids))
                 .values(last_snapshot_at=now, snapshot_count=MarketRow.snapshot_count + 1)
+            )
+
+    def record_last_trades(self, last_trade_at: dict[int, datetime]) -> None:
+        """Remember the newest trade seen per market (never moves backwards)."""
+        for market_id, when in last_trade_at.items():
+            self.session.execute(
+                update(MarketRow)
+                .where(
+                    MarketRow.id == market_id,
+                    (MarketRow.last_trade_at.is_(None)) | (MarketRow.last_trade_at < when),
+                )
+                .values(last_trade_at=when)
             )
 
     def record_resolution(

@@ -1,0 +1,78 @@
+"""``pmml up --sim``: the whole single-machine system against the simulator, accelerated."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from polymarket_ml.runtime.up import UpOptions, default_sqlite_url, run_up
+from polymarket_ml.settings import Settings, load_settings
+from polymarket_ml.storage.engine import make_engine
+from polymarket_ml.storage.models import (
+    MarketRow,
+    OrderbookSnapshotRow,
+    SnapshotRow,
+    TaskRunRow,
+    TierTransitionRow,
+    TradeRow,
+)
+
+
+def settings_for(tmp_path: Path) -> Settings:
+    s = load_settings()
+    database = s.database.model_copy(update={"url": default_sqlite_url(tmp_path)})
+    collection = s.collection.model_copy(update={"ml_volume_threshold": 0.0})
+    return s.model_copy(update={"database": database, "collection": collection})
+
+
+def test_up_with_the_simulator_collects_everything(tmp_path: Path) -> None:
+    lines: list[str] = []
+
+    async def scenario() -> None:
+        stop = asyncio.Event()
+        options = UpOptions(sim=True, speed=60, sim_markets=50, sim_seed=5, status_every_secs=2)
+        task = asyncio.create_task(
+            run_up(settings_for(tmp_path), options, stop=stop, echo=lines.append)
+        )
+        await asyncio.sleep(14)  # 14 simulated minutes
+        stop.set()
+        await asyncio.wait_for(task, 30)
+
+    asyncio.run(scenario())
+
+    engine = make_engine(default_sqlite_url(tmp_path))
+    with engine.connect() as conn:
+        tiers = Counter(conn.scalars(select(MarketRow.tier)))
+        transitions = Counter(conn.scalars(select(TierTransitionRow.reason)))
+        snap_tiers = Counter(conn.scalars(select(SnapshotRow.tier)))
+        book_nulls = conn.execute(
+            select(SnapshotRow.tier, SnapshotRow.bid_depth_5, SnapshotRow.trade_count_1h)
+        ).all()
+        trades = conn.execute(select(TradeRow.whale_tier, TradeRow.market_id)).all()
+        books = conn.scalar(select(func.count()).select_from(OrderbookSnapshotRow))
+        runs = Counter(
+            tuple(r) for r in conn.execute(select(TaskRunRow.task_name, TaskRunRow.status))
+        )
+    engine.dispose()
+
+    assert set(tiers) == {0, 1, 2, 3, 4}
+    assert transitions["discovered"] == sum(tiers.values())
+    assert {2, 3, 4} <= set(snap_tiers)
+    assert snap_tiers[4] > snap_tiers[2]  # T4 snapshots come 4x as often as T2
+    low = [(depth, count) for tier, depth, count in book_nulls if tier < 2]
+    high = [depth for tier, depth, _ in book_nulls if tier >= 2]
+    assert low
+    assert all(depth is None and count is None for depth, count in low)  # no book, no WebSocket
+    with_book = sum(depth is not None for depth in high)
+    assert with_book >= 0.9 * len(high)  # NULL only where a book could not be had
+    assert len(trades) > 100
+    assert {w for w, _ in trades} >= {0, 1}
+    assert books > 0
+    assert runs[("discovery", "success")] >= 1
+    assert runs[("snapshot", "success")] > 10
+    assert not [k for k in runs if k[1] == "failed"]
+    assert any(line.startswith("markets T0=") for line in lines)
+    assert lines[-1].startswith("stopped:")

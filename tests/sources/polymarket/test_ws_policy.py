@@ -1,0 +1,98 @@
+"""The market stream's pure parts: reconnect schedule, staggering, rolling counts, settings."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from polymarket_ml.sources.polymarket.ws_health import RollingCount
+from polymarket_ml.sources.polymarket.ws_messages import (
+    market_subscribe_message,
+    market_update_message,
+)
+from polymarket_ml.sources.polymarket.ws_policy import (
+    MarketStreamConfig,
+    next_reconnect_delay,
+    stagger_offset_secs,
+)
+
+
+def test_reconnect_delay_doubles_up_to_the_cap_with_half_of_it_random() -> None:
+    low = [next_reconnect_delay(n, lambda: 0.0, base_secs=0.5, cap_secs=8.0) for n in range(1, 8)]
+    high = [next_reconnect_delay(n, lambda: 1.0, base_secs=0.5, cap_secs=8.0) for n in range(1, 8)]
+
+    assert low == [0.25, 0.5, 1.0, 2.0, 4.0, 4.0, 4.0]
+    assert high == [0.5, 1.0, 2.0, 4.0, 8.0, 8.0, 8.0]
+
+
+def test_reconnect_schedule_is_reproducible_under_a_seed() -> None:
+    def schedule(seed: int) -> list[float]:
+        rng = random.Random(seed).random
+        return [round(next_reconnect_delay(n, rng), 6) for n in range(1, 9)]
+
+    assert schedule(7) == schedule(7)
+    assert schedule(7) != schedule(8)
+    # each delay lies in [ceiling/2, ceiling] for ceilings 0.5, 1, 2, 4, 8, 16, 30, 30
+    assert schedule(7) == [0.330958, 0.575425, 1.650934, 2.144873, 6.143528, 10.925511,
+                           15.869984, 22.611536]  # fmt: skip
+
+
+def test_reconnect_delay_never_zero_and_never_over_the_cap_even_after_many_attempts() -> None:
+    rng = random.Random(1).random
+    delays = [next_reconnect_delay(n, rng, base_secs=0.5, cap_secs=30.0) for n in range(1, 500)]
+
+    assert min(delays) >= 0.25
+    assert max(delays) <= 30.0
+
+
+def test_reconnect_attempts_start_at_one() -> None:
+    with pytest.raises(ValueError, match="attempt starts at 1"):
+        next_reconnect_delay(0, random.random)
+
+
+def test_stagger_spreads_connections_over_the_window_and_wraps() -> None:
+    offsets = [stagger_offset_secs(i, step_secs=0.25, window_secs=1.0) for i in range(6)]
+
+    assert offsets == [0.0, 0.25, 0.5, 0.75, 0.0, 0.25]
+
+
+def test_rolling_count_forgets_events_older_than_its_window() -> None:
+    count = RollingCount(window_secs=60)
+    count.add(100.2, 3)
+    count.add(100.9)
+    count.add(130.0, 2)
+
+    assert count.total(130.5) == 6
+    assert count.per_minute(159.9) == 6.0
+    assert count.total(160.0) == 2  # second 100 left the window
+    assert count.total(200.0) == 0
+    count.add(160.0)  # reuses the bucket of second 100
+    assert count.total(160.0) == 3
+
+
+def test_settings_fail_with_the_name_of_the_bad_setting() -> None:
+    with pytest.raises(ValueError, match="idle_timeout_secs"):
+        MarketStreamConfig(idle_timeout_secs=0)
+    with pytest.raises(ValueError, match="resync_grace_secs"):
+        MarketStreamConfig(resync_grace_secs=-1)
+
+
+def test_requests_match_the_documented_shapes() -> None:
+    config = MarketStreamConfig()
+    no_custom = MarketStreamConfig(custom_feature_enabled=False, initial_dump=False)
+
+    assert market_subscribe_message(["a"], config) == (
+        '{"assets_ids":["a"],"type":"market","custom_feature_enabled":true}'
+    )
+    assert market_subscribe_message(["a"], no_custom) == (
+        '{"assets_ids":["a"],"type":"market","initial_dump":false}'
+    )
+    assert market_update_message("subscribe", ["b"], config) == (
+        '{"operation":"subscribe","assets_ids":["b"],"custom_feature_enabled":true}'
+    )
+    assert market_update_message("unsubscribe", ["b"], config) == (
+        '{"operation":"unsubscribe","assets_ids":["b"]}'
+    )
+    with pytest.raises(ValueError, match="operation"):
+        market_update_message("resubscribe", ["b"], config)
