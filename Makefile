@@ -2,6 +2,8 @@
 #   make test    the whole test suite
 #   make check   lint, format, types, import rules, then the tests
 #   make bench   the benchmarks under benchmarks/
+#   make demo    everything, offline, against the built-in simulator
+#   make up      everything, against the real exchange
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -9,12 +11,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv test check lint format typecheck imports bench clean
+DEMO_SPEED ?= 10
+DEMO_MARKETS ?= 200
+
+.PHONY: help venv test check lint format typecheck imports bench demo up clean
 
 help:
 	@echo "make test   - run the whole test suite (installs into .venv on first use)"
 	@echo "make check  - ruff, ruff format --check, mypy, import rules, then tests"
 	@echo "make bench  - storage write benchmarks (rows/s beside a naive ORM baseline)"
+	@echo "make demo   - run everything against the simulator (DEMO_SPEED=$(DEMO_SPEED)x)"
+	@echo "make up     - run everything against the real Polymarket"
 	@echo "make format - apply ruff format and safe fixes"
 
 venv: $(STAMP)
@@ -52,6 +59,12 @@ check: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
+
+demo: $(STAMP)
+	$(BIN)/pmml up --sim --speed $(DEMO_SPEED) --markets $(DEMO_MARKETS)
+
+up: $(STAMP)
+	$(BIN)/pmml up
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build src/*.egg-info
