@@ -13,6 +13,7 @@ from contextlib import contextmanager
 
 import psycopg
 import pytest
+import redis
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "PMML_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -54,3 +55,33 @@ def fresh_postgres_database(prefix: str = "pmml_test") -> Iterator[str]:
     finally:
         with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def redis_reachable() -> str | None:
+    """None when the test Redis answers, else why not."""
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3)
+    try:
+        client.ping()
+        return None
+    except redis.RedisError as exc:
+        return f"{REDIS_URL}: {exc}"
+    finally:
+        client.close()
+
+
+@contextmanager
+def fresh_redis() -> Iterator[redis.Redis]:
+    """A client of the test Redis database (db 15 by default), emptied before and after.
+
+    Skips (or fails under CI) when Redis is not reachable.
+    """
+    problem = redis_reachable()
+    if problem is not None:
+        unavailable("Redis", problem)
+    client = redis.Redis.from_url(REDIS_URL)
+    client.flushdb()
+    try:
+        yield client
+    finally:
+        client.flushdb()
+        client.close()

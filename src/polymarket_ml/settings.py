@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import os
+from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -24,6 +25,7 @@ from pydantic import (
     Field,
     SecretStr,
     ValidationError,
+    field_validator,
     model_validator,
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -290,6 +292,35 @@ class GeneralSettings(_Group):
     )
 
 
+class RuntimeSettings(_Group):
+    """The time base and limits of scheduled work, shared by every process of a deployment."""
+
+    group: ClassVar[str] = "runtime"
+    clock_speed: float = Field(
+        default=1.0,
+        gt=0,
+        le=100_000,
+        description="Time runs this many times faster than the wall clock (simulator runs only)",
+    )
+    clock_origin: datetime | None = Field(
+        default=None,
+        description=(
+            "Wall-clock instant (ISO 8601, with offset) a sped-up clock starts from;"
+            " every distributed process must share it"
+        ),
+    )
+    task_time_limit_secs: float = Field(
+        default=600, gt=0, description="A Celery task is killed past this; its overlap lock expires"
+    )
+
+    @field_validator("clock_origin")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("needs a UTC offset, e.g. 2026-06-01T12:00:00+00:00")
+        return value
+
+
 GROUPS: tuple[type[_Group], ...] = (
     GeneralSettings,
     DatabaseSettings,
@@ -298,6 +329,7 @@ GROUPS: tuple[type[_Group], ...] = (
     CollectionSettings,
     ApiSettings,
     ExecutorSettings,
+    RuntimeSettings,
 )
 
 
@@ -313,6 +345,7 @@ class Settings(BaseModel):
     collection: CollectionSettings
     api: ApiSettings
     executor: ExecutorSettings
+    runtime: RuntimeSettings
 
     def redacted(self) -> dict[str, dict[str, Any]]:
         """Every effective setting with secrets shown as ``********``; safe to print or log."""

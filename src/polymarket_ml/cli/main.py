@@ -17,6 +17,7 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 import typer
 
 from polymarket_ml import __version__
+from polymarket_ml.cli import distributed
 from polymarket_ml.core.errors import ConfigError, PmmlError
 from polymarket_ml.executor.config import dump_executor_config, load_executor_config
 from polymarket_ml.runtime.up import UpOptions, default_sqlite_url, run_up
@@ -187,6 +188,40 @@ def up(
 
 @app.command()
 @friendly_errors
+def replay(
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            exists=True, help="Journal files (*.jsonl.gz), or folders of them (data/journal)."
+        ),
+    ],
+    store: Annotated[
+        bool,
+        typer.Option(
+            "--store",
+            help="Write the trades to DATABASE_URL (tokens of known markets only; idempotent).",
+        ),
+    ] = False,
+) -> None:
+    """Rebuild books and trades from raw-frame journal files and print a summary."""
+    from polymarket_ml.collection.replay import replay_command
+
+    settings = load_settings()
+    url = None
+    if store:
+        url = settings.database.url
+        if url == DEFAULT_DATABASE_URL:  # DATABASE_URL not given: the database of `pmml up`
+            url = default_sqlite_url(settings.general.data_dir)
+    c = settings.collection
+    summary = replay_command(
+        files, database_url=url, whales=(c.whale_tier_1_usd, c.whale_tier_2_usd, c.whale_tier_3_usd)
+    )
+    for line in summary.lines():
+        typer.echo(line)
+
+
+@app.command()
+@friendly_errors
 def sim(
     host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to serve on (0: a free one).")] = 8765,
@@ -225,6 +260,10 @@ def sim(
         activity=activity,
         faults=list(fault or ()),
     )
+
+
+app.command("worker")(friendly_errors(distributed.worker))
+app.command("beat")(friendly_errors(distributed.beat))
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from polymarket_ml.collection.metrics import TradeMetrics
-from polymarket_ml.collection.tasklog import TaskLog
+from polymarket_ml.collection.tasklog import RunGuard, TaskLog
 from polymarket_ml.collection.tiers import LifecycleRules
 from polymarket_ml.core.clock import Clock
 from polymarket_ml.core.enums import Tier
@@ -26,11 +26,13 @@ class CollectionContext:
     clock: Clock
     metrics: TradeMetrics
     rules: LifecycleRules = field(default_factory=LifecycleRules)
+    run_guard: RunGuard | None = None
+    """Extends the task log's overlap check across processes (a Redis lock when distributed)."""
     task_log: TaskLog = field(init=False)
     sessions: sessionmaker[Session] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.task_log = TaskLog(self.engine, self.clock)
+        self.task_log = TaskLog(self.engine, self.clock, self.run_guard)
         self.sessions = make_session_factory(self.engine)
 
     @property

@@ -11,6 +11,7 @@ active markets between tiers as their end dates approach. Both record every chan
 from __future__ import annotations
 
 import asyncio
+import math
 from datetime import datetime
 from decimal import Decimal
 
@@ -72,8 +73,9 @@ def _store_discovered(ctx: CollectionContext, views: list[MarketView], now: date
     with ctx.sessions.begin() as s:
         markets = MarketRepository(s)
         transitions = TierTransitionRepository(s)
-        for view in views:
-            known = markets.get(view.market.condition_id)
+        known_by_cid = {v.market.condition_id: markets.get(v.market.condition_id) for v in views}
+        for view in sorted(views, key=lambda v: _lock_order(known_by_cid[v.market.condition_id])):
+            known = known_by_cid[view.market.condition_id]
             if known is not None:
                 if known.active:
                     markets.upsert(view.market, now=now)
@@ -88,6 +90,12 @@ def _store_discovered(ctx: CollectionContext, views: list[MarketView], now: date
             )
             inserted += 1
     return inserted
+
+
+def _lock_order(known: Market | None) -> float:
+    """Known markets are updated in id order, as every task writing many market rows does, so
+    that concurrent tasks (distributed workers) never deadlock on row locks; new ones last."""
+    return math.inf if known is None or known.id is None else known.id
 
 
 def _new_market(view: MarketView, tier: Tier, now: datetime) -> Market:

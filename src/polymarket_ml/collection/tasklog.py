@@ -4,7 +4,9 @@ A task is an async function returning a :class:`TaskOutcome`. :meth:`TaskLog.run
 start, then the end with its duration, status, counts, or the error with its traceback; an
 exception is logged and recorded, never raised, so a failing task does not stop the others. A run
 that would overlap the previous run of the same task (same name and tier) is not started: it is
-recorded as ``skipped``, so an overrunning tier is visible instead of piling up.
+recorded as ``skipped``, so an overrunning tier is visible instead of piling up. Overlap is checked
+in the process; a :class:`RunGuard` (a Redis lock in the distributed deployment) extends the check
+across processes.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import traceback
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy import Engine
 
@@ -35,12 +38,28 @@ class TaskOutcome:
     rows_deleted: int = 0  # logged; task_runs has no column for it
 
 
-class TaskLog:
-    """Runs tasks and records them. One instance per process; overlap is checked per process."""
+Release = Callable[[], None]
 
-    def __init__(self, engine: Engine, clock: Clock) -> None:
+
+class RunGuard(Protocol):
+    """Keeps runs of one task and tier from overlapping across processes (blocking calls)."""
+
+    def acquire(self, name: str, tier: Tier | None) -> Release | None:
+        """Take the slot of ``(name, tier)`` and return its release, or None if a run holds it.
+
+        The release does not raise: a slot it fails to free expires on its own.
+        """
+        ...
+
+
+class TaskLog:
+    """Runs tasks and records them. One instance per process; overlap is checked per process,
+    and across processes too when a ``guard`` is given."""
+
+    def __init__(self, engine: Engine, clock: Clock, guard: RunGuard | None = None) -> None:
         self._factory = make_session_factory(engine)
         self._clock = clock
+        self._guard = guard
         self._running: set[tuple[str, Tier | None]] = set()
 
     async def run(
@@ -55,11 +74,14 @@ class TaskLog:
         task_id = task_id or uuid.uuid4().hex
         key = (name, tier)
         if key in self._running:
-            await asyncio.to_thread(self._skip, name, task_id, tier)
-            log.warning("%s%s skipped: %s", name, _tier_label(tier), SKIPPED_OVERLAP)
-            return TaskStatus.SKIPPED
+            return await self._skipped(name, task_id, tier)
         self._running.add(key)
+        release: Release | None = None
         try:
+            if self._guard is not None:
+                release = await asyncio.to_thread(self._guard.acquire, name, tier)
+                if release is None:  # a run in another process holds the slot
+                    return await self._skipped(name, task_id, tier)
             run_id = await asyncio.to_thread(self._start, name, task_id, tier)
             try:
                 outcome = await task()
@@ -78,7 +100,16 @@ class TaskLog:
             )
             return TaskStatus.SUCCESS
         finally:
-            self._running.discard(key)
+            try:
+                if release is not None:
+                    await asyncio.to_thread(release)
+            finally:
+                self._running.discard(key)
+
+    async def _skipped(self, name: str, task_id: str, tier: Tier | None) -> TaskStatus:
+        await asyncio.to_thread(self._skip, name, task_id, tier)
+        log.warning("%s%s skipped: %s", name, _tier_label(tier), SKIPPED_OVERLAP)
+        return TaskStatus.SKIPPED
 
     def _start(self, name: str, task_id: str, tier: Tier | None) -> int:
         with self._factory.begin() as s:

@@ -46,22 +46,27 @@ class FakeClock:
 
 
 class SpeedClock:
-    """Time that starts at ``origin`` (default: the base clock's now) and runs ``speed`` times
-    faster than the base clock. The simulator and ``pmml up --sim --speed N`` share one, so that
-    markets, tiers and snapshots all live on the same accelerated time."""
+    """Time that runs ``speed`` times faster than the base clock from the instant ``origin``.
+
+    ``now = origin + (base.now() - origin) * speed``: a function of the wall clock alone, so
+    processes given the same origin and speed agree on the time without talking to each other
+    (``PMML_CLOCK_ORIGIN``, ``PMML_CLOCK_SPEED``). Without an origin, the clock starts at the
+    base clock's now. The simulator and ``pmml up --sim --speed N`` share one.
+    """
 
     def __init__(
         self, speed: float, base: Clock | None = None, *, origin: datetime | None = None
     ) -> None:
         if speed <= 0:
             raise ValueError("speed must be positive")
+        if origin is not None and origin.tzinfo is None:
+            raise ValueError("SpeedClock needs a timezone-aware origin")
         self._base = base or SystemClock()
         self.speed = speed
-        self._base_origin = self._base.now()
-        self.origin = (origin or self._base_origin).astimezone(UTC)
+        self.origin = (origin or self._base.now()).astimezone(UTC)
 
     def now(self) -> datetime:
-        elapsed = (self._base.now() - self._base_origin).total_seconds()
+        elapsed = (self._base.now() - self.origin).total_seconds()
         return self.origin + timedelta(seconds=elapsed * self.speed)
 
 

@@ -11,8 +11,11 @@ from polymarket_ml.core.enums import TaskStatus
 from polymarket_ml.runtime.schedule import CLEANUP, DISCOVERY, SNAPSHOT, TIER_UPDATE, Job
 
 
-async def run_job(ctx: CollectionContext, job: Job) -> TaskStatus:
-    """Run one job through the task log (recorded, failures contained)."""
+async def run_job(ctx: CollectionContext, job: Job, *, task_id: str | None = None) -> TaskStatus:
+    """Run one job through the task log (recorded, failures contained).
+
+    ``task_id`` names the run in ``task_runs`` (the Celery task id; a fresh one by default).
+    """
 
     async def body() -> TaskOutcome:
         if job.name == DISCOVERY:
@@ -25,4 +28,4 @@ async def run_job(ctx: CollectionContext, job: Job) -> TaskStatus:
             return await take_snapshots(ctx, job.tier)
         raise ValueError(f"no task named {job.key!r}")
 
-    return await ctx.task_log.run(job.name, body, tier=job.tier)
+    return await ctx.task_log.run(job.name, body, tier=job.tier, task_id=task_id)

@@ -123,6 +123,18 @@ class MarketRepository:
             query = query.where(MarketRow.tier == int(tier))
         return [market_from_row(r) for r in self.session.scalars(query.order_by(MarketRow.id))]
 
+    def market_ids_by_token(self) -> dict[str, int]:
+        """Our market id of every known token (both outcomes, active or not)."""
+        rows = self.session.execute(
+            select(MarketRow.id, MarketRow.yes_token_id, MarketRow.no_token_id)
+        )
+        out: dict[str, int] = {}
+        for market_id, yes, no in rows:
+            for token in (yes, no):
+                if token:
+                    out[token] = market_id
+        return out
+
     def count_by_tier(self) -> dict[Tier, int]:
         """Active markets per tier."""
         rows = self.session.execute(
@@ -174,8 +186,11 @@ class MarketRepository:
             )
 
     def record_last_trades(self, last_trade_at: dict[int, datetime]) -> None:
-        """Remember the newest trade seen per market (never moves backwards)."""
-        for market_id, when in last_trade_at.items():
+        """Remember the newest trade seen per market (never moves backwards).
+
+        Rows are updated in id order, as by every writer of many market rows (no deadlocks).
+        """
+        for market_id, when in sorted(last_trade_at.items()):
             self.session.execute(
                 update(MarketRow)
                 .where(
