@@ -11,7 +11,6 @@ subprocesses are stopped (then killed) whatever happens.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import signal
 import subprocess
@@ -21,20 +20,15 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-import redis
 from sqlalchemy import Engine, func, select
 
 from polymarket_ml.collection.redis_metrics import RedisTradeMetrics
 from polymarket_ml.core.clock import SpeedClock
-from polymarket_ml.core.enums import Side
-from polymarket_ml.core.types import Trade
 from polymarket_ml.sim.config import SimConfig
 from polymarket_ml.sim.server import SimServer
 from polymarket_ml.storage.engine import make_engine
@@ -45,6 +39,7 @@ from polymarket_ml.storage.models import (
     SnapshotRow,
     TaskRunRow,
     TierTransitionRow,
+    TradeRow,
 )
 from tests.services import (
     REDIS_URL,
@@ -135,30 +130,6 @@ def process(args: list[str], env: dict[str, str], log: Path) -> Iterator[subproc
             proc.wait(STOP_SECS)
 
 
-def follow_open_markets(sim: SimServer, client: redis.Redis, clock: SpeedClock) -> set[str]:
-    """Stand in for the collector: follow every open market's YES token in Redis, with one
-    trade each, as ``pmml collector`` would; return the tokens followed."""
-    listed = httpx.get(f"{sim.urls['gamma']}/markets", params={"closed": "false", "limit": 500})
-    listed.raise_for_status()
-    tokens = {json.loads(m["clobTokenIds"])[0] for m in listed.json()}
-    metrics = RedisTradeMetrics(client)
-    now = clock.now()
-    metrics.follow(tokens, now=now)
-    metrics.add_many(
-        Trade(
-            token_id=token,
-            condition_id="",
-            price=Decimal("0.5"),
-            size=Decimal("10"),
-            side=Side.BUY,
-            exchange_ts=now - timedelta(seconds=1),
-            received_at=now,
-        )
-        for token in tokens
-    )
-    return tokens
-
-
 def tail(path: Path, lines: int = 40) -> str:
     text = path.read_text(errors="replace") if path.exists() else "(no output)"
     return "\n".join(text.splitlines()[-lines:])
@@ -213,7 +184,6 @@ def test_celery_worker_and_beat_collect_into_postgresql(tmp_path: Path) -> None:
         engine = make_engine(url)
         try:
             upgrade(engine)
-            followed = follow_open_markets(sim, client, clock)
             env = {
                 k: v
                 for k, v in os.environ.items()
@@ -228,6 +198,7 @@ def test_celery_worker_and_beat_collect_into_postgresql(tmp_path: Path) -> None:
                 "PMML_CLOB_URL": sim.urls["clob"],
                 "PMML_DATA_API_URL": sim.urls["data"],
                 "PMML_WS_MARKET_URL": sim.urls["ws_market"],
+                "PMML_JOURNAL_ENABLED": "false",
                 "PMML_CLOCK_SPEED": str(SPEED),
                 "PMML_CLOCK_ORIGIN": origin.isoformat(),
                 "PMML_ML_VOLUME_THRESHOLD": "0",
@@ -236,20 +207,24 @@ def test_celery_worker_and_beat_collect_into_postgresql(tmp_path: Path) -> None:
             } | {name: str(value) for name, value in INTERVALS_SIM_SECS.items()}
             queues = "celery,snapshots,snapshots_fast"
             worker_log, beat_log = tmp_path / "worker.log", tmp_path / "beat.log"
+            collector_log = tmp_path / "collector.log"
             with (
                 process(["worker", "--queues", queues, "--concurrency", "2"], env, worker_log),
                 process(["beat"], env, beat_log) as beat,
+                process(["collector"], env, collector_log) as collector,
             ):
                 deadline = time.monotonic() + WAIT_SECS
                 state = collected(engine)
                 while not done(state) and time.monotonic() < deadline:
                     assert beat.poll() is None, f"beat exited:\n{tail(beat_log)}"
+                    assert collector.poll() is None, f"collector exited:\n{tail(collector_log)}"
                     time.sleep(0.5)
                     state = collected(engine)
             assert done(state), (
                 f"after {WAIT_SECS:g} s: {state}\n--- worker\n{tail(worker_log)}\n"
-                f"--- beat\n{tail(beat_log)}"
+                f"--- beat\n{tail(beat_log)}\n--- collector\n{tail(collector_log)}"
             )
+            followed = set(RedisTradeMetrics(client).followed())
             assert_stored(engine, followed)
         finally:
             engine.dispose()
@@ -306,15 +281,21 @@ def assert_stored(engine: Engine, followed: set[str]) -> None:
         assert (depth is not None) == (tier >= 2 and (market, at) in fetched), (market, tier)
     with_books = Counter(tier for _, _, tier, depth, _ in rows if depth is not None)
     assert set(with_books) == {2, 3, 4}
-    # the workers read the live trade metrics from Redis, on the clock the writer used
-    assert any(token in followed for token, _, _ in trade_columns)
+    # the collector stored the trades of the markets it followed, each once
+    with engine.connect() as conn:
+        columns = (TradeRow.token_id, TradeRow.dedup_key, TradeRow.whale_tier)
+        trades = conn.execute(select(*columns)).all()
+    assert trades, "the collector stored no trade"
+    assert len({key for _, key, _ in trades}) == len(trades)
+    ever_followed = followed | {token for token, _, _ in trades}
+    # the workers read the live trade metrics from Redis, on the clock the collector used
+    with_metrics = [(t, n, s) for t, n, s in trade_columns if n is not None]
+    assert with_metrics, "no snapshot saw the collector's trade metrics"
     for token, count, since in trade_columns:
-        if token in followed:
-            assert count is not None
-            assert since is not None
-            assert 0 <= since <= (WAIT_SECS + 60) * SPEED
-        else:  # not followed by the WebSocket: NULL
-            assert (count, since) == (None, None)
+        if count is None:
+            continue
+        assert token in ever_followed  # only tokens the WebSocket followed have trade features
+        assert since is None or 0 <= since <= (WAIT_SECS + 60) * SPEED
     # every run went through Celery (its task id) and none failed
     assert not failures, "\n\n".join(f"{n}: {m}" for n, m in failures)
     assert {status for status, _ in runs} <= {"success", "skipped", "running"}

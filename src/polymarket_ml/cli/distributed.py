@@ -49,9 +49,24 @@ def beat() -> None:
     start_beat(load_settings())
 
 
+def collector() -> None:
+    """Run the WebSocket collector: trades into DATABASE_URL, live trade metrics into REDIS_URL."""
+    import asyncio
+    import logging
+
+    from polymarket_ml.runtime.collector_process import run_collector
+
+    settings = load_settings()
+    logging.basicConfig(
+        level=settings.general.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    asyncio.run(run_collector(settings, echo=typer.echo))
+
+
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 app.command()(worker)
 app.command()(beat)
+app.command()(collector)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

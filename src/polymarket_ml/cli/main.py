@@ -264,6 +264,7 @@ def sim(
 
 app.command("worker")(friendly_errors(distributed.worker))
 app.command("beat")(friendly_errors(distributed.beat))
+app.command("collector")(friendly_errors(distributed.collector))
 
 
 def main() -> None:

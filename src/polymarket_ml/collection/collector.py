@@ -95,7 +95,7 @@ class Collector:
 
     async def sync_subscriptions(self) -> None:
         """Follow exactly the tokens of active, open markets in the WebSocket tiers."""
-        wanted = await asyncio.to_thread(self._wanted_tokens)
+        wanted = await asyncio.to_thread(self.wanted_tokens)
         current = set(self._market_of)
         added = [t for t in wanted if t not in current]
         removed = [t for t in current if t not in wanted]
@@ -114,7 +114,7 @@ class Collector:
                 "following %d tokens (+%d, -%d)", len(self._market_of), len(added), len(removed)
             )
 
-    def _wanted_tokens(self) -> dict[str, int]:
+    def wanted_tokens(self) -> dict[str, int]:
         tiers = self.ctx.followed_tiers
         with self.ctx.sessions() as s:
             markets = MarketRepository(s).list_active()
