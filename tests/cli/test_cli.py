@@ -44,6 +44,11 @@ def run(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
         ["db"],
         ["db", "upgrade"],
         ["db", "current"],
+        ["up"],
+        ["sim"],
+        ["worker"],
+        ["beat"],
+        ["collector"],
     ],
 )
 def test_every_command_has_help(tmp_path: Path, command: list[str]) -> None:
