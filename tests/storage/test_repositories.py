@@ -258,3 +258,25 @@ def test_executor_state_and_equity_history(engine: Engine) -> None:
     assert state is not None
     assert state.halted
     assert state.halted_at == NOW
+
+
+def test_trade_activity_of_followed_markets(engine: Engine) -> None:
+    followed = add_market(engine, "0xf")
+    unfollowed = add_market(engine, "0xu")
+    factory = make_session_factory(engine)
+    with factory.begin() as s:
+        markets = MarketRepository(s)
+        markets.set_tier(followed, Tier.T3, now=NOW)
+        transitions = TierTransitionRepository(s)
+        transitions.add(TierTransition(followed, Tier.T1, Tier.T2, NOW, 11.0, "time"))
+        transitions.add(
+            TierTransition(followed, Tier.T2, Tier.T3, NOW + timedelta(hours=8), 3.9, "time")
+        )
+        markets.record_last_trades({followed: NOW + timedelta(hours=1)})
+        markets.record_last_trades({followed: NOW})  # never moves backwards
+    with factory() as s:
+        activity = MarketRepository(s).trade_activity({Tier.T2, Tier.T3, Tier.T4})
+    assert set(activity) == {followed}
+    assert activity[followed].last_trade_at == NOW + timedelta(hours=1)
+    assert activity[followed].followed_since == NOW + timedelta(hours=8)
+    assert unfollowed not in activity

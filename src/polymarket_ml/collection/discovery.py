@@ -28,7 +28,11 @@ from polymarket_ml.collection.tiers import (
 from polymarket_ml.core.enums import Tier
 from polymarket_ml.core.types import Market, TierTransition
 from polymarket_ml.sources.polymarket.market_data import MarketView
-from polymarket_ml.storage.repositories import MarketRepository, TierTransitionRepository
+from polymarket_ml.storage.repositories import (
+    MarketRepository,
+    TierTransitionRepository,
+    TradeActivity,
+)
 
 
 async def discover(ctx: CollectionContext) -> TaskOutcome:
@@ -38,23 +42,27 @@ async def discover(ctx: CollectionContext) -> TaskOutcome:
         end_after=now,
         end_before=now + ctx.lookahead,
     )
-    listed = {v.market.condition_id for v in views}
+    listed = {v.market.condition_id: v.market for v in views}
     inserted = await asyncio.to_thread(_store_discovered, ctx, views, now)
-    tracked = await asyncio.to_thread(_active_markets, ctx)
+    tracked, activity = await asyncio.to_thread(_tracked_markets, ctx)
     missing = [m for m in tracked if m.condition_id not in listed]
-    verdicts: list[tuple[Market, Verdict]] = []
+    current = listed
     if missing:
-        current = await ctx.market_data.markets([m.condition_id for m in missing])
-        for market in missing:
-            view = current.get(market.condition_id)
-            verdict = judge_market(
-                market,
-                view.market if view else None,
-                now=now,
-                rules=ctx.rules,
-                last_trade_at=None,
-                followed_since=None,
-            )
+        fetched = await ctx.market_data.markets([m.condition_id for m in missing])
+        current = listed | {cid: v.market for cid, v in fetched.items()}
+    verdicts: list[tuple[Market, Verdict]] = []
+    for market in tracked:
+        assert market.id is not None
+        last_trade_at, followed_since = activity.get(market.id, (None, None))
+        verdict = judge_market(
+            market,
+            current.get(market.condition_id),
+            now=now,
+            rules=ctx.rules,
+            last_trade_at=last_trade_at,
+            followed_since=followed_since,
+        )
+        if verdict != Verdict():
             verdicts.append((market, verdict))
     changed = await asyncio.to_thread(_apply_verdicts, ctx, verdicts, now)
     return TaskOutcome(
@@ -62,9 +70,10 @@ async def discover(ctx: CollectionContext) -> TaskOutcome:
     )
 
 
-def _active_markets(ctx: CollectionContext) -> list[Market]:
+def _tracked_markets(ctx: CollectionContext) -> tuple[list[Market], dict[int, TradeActivity]]:
     with ctx.sessions() as s:
-        return MarketRepository(s).list_active()
+        markets = MarketRepository(s)
+        return markets.list_active(), markets.trade_activity(ctx.followed_tiers)
 
 
 def _store_discovered(ctx: CollectionContext, views: list[MarketView], now: datetime) -> int:

@@ -7,9 +7,10 @@ indexes that make them fast. The caller owns the transaction (``with factory.beg
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -200,6 +201,25 @@ class MarketRepository:
                 .values(last_trade_at=when)
             )
 
+    def trade_activity(self, followed_tiers: Collection[Tier]) -> dict[int, TradeActivity]:
+        """For active markets in ``followed_tiers``: the last trade seen, and since when the
+        market has been in those tiers (its latest move into one of them)."""
+        tiers = [int(t) for t in followed_tiers]
+        rows = self.session.execute(
+            select(MarketRow.id, MarketRow.last_trade_at).where(
+                MarketRow.active.is_(True), MarketRow.tier.in_(tiers)
+            )
+        ).all()
+        entered: dict[int, datetime] = {
+            market_id: when
+            for market_id, when in self.session.execute(
+                select(TierTransitionRow.market_id, func.max(TierTransitionRow.transitioned_at))
+                .where(TierTransitionRow.to_tier.in_(tiers))
+                .group_by(TierTransitionRow.market_id)
+            )
+        }
+        return {mid: TradeActivity(last, entered.get(mid)) for mid, last in rows}
+
     def record_resolution(
         self, market_id: int, resolution: Resolution, *, resolved_at: datetime, now: datetime
     ) -> None:
@@ -210,6 +230,11 @@ class MarketRepository:
                 resolved=True, outcome=resolution.value, resolved_at=resolved_at, updated_at=now
             )
         )
+
+
+class TradeActivity(NamedTuple):
+    last_trade_at: datetime | None
+    followed_since: datetime | None
 
 
 def market_from_row(row: MarketRow) -> Market:
