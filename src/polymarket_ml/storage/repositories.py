@@ -210,14 +210,13 @@ class MarketRepository:
                 MarketRow.active.is_(True), MarketRow.tier.in_(tiers)
             )
         ).all()
-        entered: dict[int, datetime] = {
-            market_id: when
-            for market_id, when in self.session.execute(
+        entered: dict[int, datetime] = dict(
+            self.session.execute(
                 select(TierTransitionRow.market_id, func.max(TierTransitionRow.transitioned_at))
                 .where(TierTransitionRow.to_tier.in_(tiers))
                 .group_by(TierTransitionRow.market_id)
             )
-        }
+        )
         return {mid: TradeActivity(last, entered.get(mid)) for mid, last in rows}
 
     def record_resolution(
