@@ -215,7 +215,7 @@ class MarketRepository:
                 select(TierTransitionRow.market_id, func.max(TierTransitionRow.transitioned_at))
                 .where(TierTransitionRow.to_tier.in_(tiers))
                 .group_by(TierTransitionRow.market_id)
-            )
+            ).all()  # a Result has keys(): dict() would take it for a mapping
         )
         return {mid: TradeActivity(last, entered.get(mid)) for mid, last in rows}
 
