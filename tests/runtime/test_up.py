@@ -25,7 +25,8 @@ def settings_for(tmp_path: Path) -> Settings:
     s = load_settings()
     database = s.database.model_copy(update={"url": default_sqlite_url(tmp_path)})
     collection = s.collection.model_copy(update={"ml_volume_threshold": 0.0})
-    return s.model_copy(update={"database": database, "collection": collection})
+    general = s.general.model_copy(update={"data_dir": tmp_path})
+    return s.model_copy(update={"database": database, "collection": collection, "general": general})
 
 
 def test_up_with_the_simulator_collects_everything(tmp_path: Path) -> None:
@@ -75,4 +76,5 @@ def test_up_with_the_simulator_collects_everything(tmp_path: Path) -> None:
     assert runs[("snapshot", "success")] > 10
     assert not [k for k in runs if k[1] == "failed"]
     assert any(line.startswith("markets T0=") for line in lines)
+    assert list((tmp_path / "journal").glob("*.jsonl.gz"))  # every raw frame, journaled
     assert lines[-1].startswith("stopped:")

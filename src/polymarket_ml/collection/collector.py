@@ -7,6 +7,13 @@ trade seen twice is stored once). Subscriptions follow tier changes: every ``ref
 followed set is recomputed from the database and the difference is subscribed or unsubscribed on
 the open sockets. Stopping flushes the queue: nothing buffered is lost. Performs network and
 database I/O.
+
+With a :class:`JournalWriter`, every raw frame is journaled before it is decoded, and at start
+the journal of the current and the previous hour is replayed in the background, so that trades
+received but not stored before a crash are stored now (writes are idempotent: the others are
+skipped). The collector starts and closes the journal writer. Every refresh, a connection whose
+trade rate collapsed (:func:`is_trade_rate_collapsed`) is reconnected — one at a time: the next
+may be forced only once the last one is back with its books in sync (or after a while).
 """
 
 from __future__ import annotations
@@ -15,14 +22,19 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import time
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 from polymarket_ml.collection.context import CollectionContext
+from polymarket_ml.collection.journal import JournalWriter, recent_journal_files
+from polymarket_ml.collection.replay import ReplaySummary, classify_trade, replay_journal
 from polymarket_ml.core.events import MarketEvent, TradeEvent
 from polymarket_ml.core.orderbook import BookRegistry
 from polymarket_ml.core.types import Trade
-from polymarket_ml.features.trades import classify_whale_tier
+from polymarket_ml.sources.polymarket.ws import MarketConnection
+from polymarket_ml.sources.polymarket.ws_policy import MarketStreamConfig, is_trade_rate_collapsed
 from polymarket_ml.sources.polymarket.ws_pool import MarketStreamPool
 from polymarket_ml.storage.bulk import TradeRecord, write_trades
 from polymarket_ml.storage.repositories import MarketRepository
@@ -30,6 +42,9 @@ from polymarket_ml.storage.repositories import MarketRepository
 log = logging.getLogger(__name__)
 
 PoolFactory = Callable[["Collector"], MarketStreamPool]
+
+FORCED_RECONNECT_SETTLE_SECS = 60.0
+"""A forced reconnect counts as in flight until its books are back in sync, or this long."""
 
 
 @dataclasses.dataclass
@@ -39,6 +54,8 @@ class CollectorStats:
     trades_unmapped: int = 0  # a trade for a token we no longer follow
     write_failures: int = 0
     subscribed: int = 0
+    trades_recovered: int = 0  # stored at start from the journal: lost by the last run
+    forced_reconnects: int = 0
     last_flush_at: datetime | None = None
 
 
@@ -52,8 +69,15 @@ class Collector:
         flush_secs: float = 0.5,
         flush_rows: int = 2000,
         queue_max: int = 200_000,
+        journal: JournalWriter | None = None,
+        stream_config: MarketStreamConfig | None = None,
     ) -> None:
         self.ctx = ctx
+        self.journal = journal
+        self.recovery: ReplaySummary | None = None
+        self.recovered = asyncio.Event()  # set once the start-up journal replay is over
+        self._forced: tuple[MarketConnection, float] | None = None  # in flight, since (mono)
+        self._last_forced: dict[str, float] = {}  # connection name -> monotonic time
         self.books = BookRegistry()
         self.stats = CollectorStats()
         self._refresh_secs = refresh_secs
@@ -70,6 +94,8 @@ class Collector:
             books=self.books,
             fetch_books=ctx.market_data.books,
             clock=ctx.clock,
+            config=stream_config,
+            frame_sink=journal.write if journal is not None else None,
         )
 
     @property
@@ -77,7 +103,16 @@ class Collector:
         return self._queue.qsize()
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Collect until ``stop`` is set; then unsubscribe, stop the sockets and flush."""
+        """Collect until ``stop`` is set; then stop the sockets, flush, close the journal."""
+        recovery = None
+        if self.journal is not None:
+            # the files from before this run, read while this run writes new ones
+            earlier = recent_journal_files(self.journal.directory, self.ctx.clock.now())
+            await asyncio.to_thread(self.journal.start)
+            tail = [p for p in earlier if p not in self.journal.paths]
+            recovery = asyncio.create_task(self._recover(tail), name="collector-recovery")
+        else:
+            self.recovered.set()
         writer = asyncio.create_task(self._write_loop(stop), name="collector-writer")
         await self.pool.start()
         try:
@@ -86,12 +121,74 @@ class Collector:
                     await self.sync_subscriptions()
                 except Exception:  # the database may be busy; try again next round
                     log.exception("could not refresh the followed markets")
+                await self.check_trade_rates()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), self._refresh_secs)
         finally:
             await self.pool.stop()
             await writer
             await self.flush()
+            if recovery is not None:
+                await recovery
+            if self.journal is not None:
+                await asyncio.to_thread(self.journal.close)
+
+    async def _recover(self, files: list[Path]) -> None:
+        """Store the journaled trades of ``files`` that are not stored yet (in a thread)."""
+        try:
+            if files:
+                summary = await asyncio.to_thread(
+                    replay_journal, files, engine=self.ctx.engine, whales=self._whales
+                )
+                self.recovery = summary
+                self.stats.trades_recovered = summary.stored or 0
+                log.info(
+                    "journal recovery: %d trades in %d files, %d of them were not stored yet",
+                    summary.trades,
+                    summary.files,
+                    self.stats.trades_recovered,
+                )
+        except Exception:  # recovery is a bonus: collection goes on without it
+            log.exception("could not replay the journal tail %s", [str(p) for p in files])
+        finally:
+            self.recovered.set()
+
+    async def check_trade_rates(self) -> str | None:
+        """Reconnect one connection whose trade rate collapsed, unless one is still in flight.
+
+        Returns the name of the connection reconnected now, if any. Performs network I/O.
+        """
+        now = time.monotonic()
+        if self._forced is not None:
+            conn, since = self._forced
+            back = conn.connected and not conn.unsynced_assets()
+            if not back and now - since < FORCED_RECONNECT_SETTLE_SECS:
+                return None
+            self._forced = None
+        floor = self.ctx.settings.min_trades_per_minute
+        window = self.pool.config.trade_rate_recent_secs
+        # the one forced longest ago goes first: a quiet socket does not starve the others
+        order = sorted(self.pool.connections, key=lambda c: self._last_forced.get(c.name, 0.0))
+        for conn in order:
+            h = conn.health()
+            if not is_trade_rate_collapsed(
+                usual_per_min=h.usual_trades_per_min,
+                recent_per_min=h.recent_trades_per_min,
+                connected_secs=h.connected_secs,
+                min_per_min=floor,
+                recent_window_secs=window,
+            ):
+                continue
+            reason = (
+                f"{h.recent_trades_per_min:.1f} trades/min over the last {window}s,"
+                f" below {floor:g} (usually {h.usual_trades_per_min or 0:.1f})"
+            )
+            if await conn.reconnect(reason):
+                self._forced = (conn, now)
+                self._last_forced[conn.name] = now
+                self.stats.forced_reconnects += 1
+                return conn.name
+        return None
 
     async def sync_subscriptions(self) -> None:
         """Follow exactly the tokens of active, open markets in the WebSocket tiers."""
@@ -140,16 +237,7 @@ class Collector:
         await self._queue.put((market_id, trade))
 
     def _classified(self, trade: Trade) -> Trade:
-        book = self.books.get(trade.token_id)
-        fresh = book is not None and book.synced and not book.needs_resync
-        best_bid = book.best_bid_price if fresh and book is not None else None
-        best_ask = book.best_ask_price if fresh and book is not None else None
-        return dataclasses.replace(
-            trade,
-            whale_tier=classify_whale_tier(trade.price * trade.size, self._whales),
-            best_bid=best_bid,
-            best_ask=best_ask,
-        )
+        return classify_trade(trade, self.books.get(trade.token_id), self._whales)
 
     async def _write_loop(self, stop: asyncio.Event) -> None:
         while not stop.is_set():

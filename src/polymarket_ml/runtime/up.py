@@ -4,7 +4,8 @@ The scheduler (discovery, tier updates, the five snapshot tiers, cleanup) and th
 collector share one event loop, one database (SQLite under ``--data-dir`` unless ``DATABASE_URL``
 says otherwise) and in-process trade metrics. With ``--sim`` the simulator runs in the same
 process and everything points at it; ``--speed N`` runs simulated time N times faster (markets
-resolve, tiers change and snapshots fire N times as often). SIGINT/SIGTERM stop it cleanly:
+resolve, tiers change and snapshots fire N times as often). Raw frames are journaled under
+``<data-dir>/journal`` unless ``PMML_JOURNAL_ENABLED=false``. SIGINT/SIGTERM stop it cleanly:
 runs in flight finish and buffered trades are written.
 """
 
@@ -21,6 +22,7 @@ from functools import partial
 from pathlib import Path
 
 from polymarket_ml.collection.collector import Collector
+from polymarket_ml.collection.journal import JournalWriter
 from polymarket_ml.collection.metrics import InProcessTradeMetrics
 from polymarket_ml.core.clock import Clock, SpeedClock, SystemClock
 from polymarket_ml.core.enums import Tier
@@ -93,7 +95,13 @@ async def run_up(
         )
         ctx = collection_context(settings, engine, exchange, clock, metrics)
         refresh = max(0.5, min(5.0, settings.collection.tier_update_interval_secs / options.speed))
-        collector = Collector(ctx, settings.sources.ws_market_url, refresh_secs=refresh)
+        journal = None
+        if settings.collection.journal_enabled:
+            journal = JournalWriter(journal_dir(settings.general.data_dir), clock)
+            echo(f"journal: {journal.directory}")
+        collector = Collector(
+            ctx, settings.sources.ws_market_url, refresh_secs=refresh, journal=journal
+        )
         scheduler = Scheduler(
             build_schedule(settings.collection), partial(run_job, ctx), speed=options.speed
         )
@@ -141,6 +149,11 @@ def _stop_on_signals() -> asyncio.Event:
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
     return stop
+
+
+def journal_dir(data_dir: Path) -> Path:
+    """Where the raw-frame journal of the collector lives."""
+    return data_dir / "journal"
 
 
 def default_sqlite_url(data_dir: Path) -> str:

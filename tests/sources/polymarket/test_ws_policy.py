@@ -13,6 +13,7 @@ from polymarket_ml.sources.polymarket.ws_messages import (
 )
 from polymarket_ml.sources.polymarket.ws_policy import (
     MarketStreamConfig,
+    is_trade_rate_collapsed,
     next_reconnect_delay,
     stagger_offset_secs,
 )
@@ -96,3 +97,34 @@ def test_requests_match_the_documented_shapes() -> None:
     )
     with pytest.raises(ValueError, match="operation"):
         market_update_message("resubscribe", ["b"], config)
+
+
+def collapsed(
+    usual: float | None, recent: float, connected: float | None = 600.0, floor: float = 30.0
+) -> bool:
+    return is_trade_rate_collapsed(
+        usual_per_min=usual,
+        recent_per_min=recent,
+        connected_secs=connected,
+        min_per_min=floor,
+        recent_window_secs=300,
+    )
+
+
+def test_a_busy_connection_whose_trades_dried_up_is_reconnected() -> None:
+    assert collapsed(usual=45.0, recent=4.0)  # 45/min for the hour, 4/min the last 5 minutes
+    assert collapsed(usual=30.0, recent=29.9)  # the floor is inclusive for the usual rate
+
+
+def test_the_trade_rate_rule_spares_quiet_young_and_healthy_connections() -> None:
+    assert not collapsed(usual=45.0, recent=30.0)  # still at the floor
+    assert not collapsed(usual=12.0, recent=0.0)  # its markets never trade 30 a minute
+    assert not collapsed(usual=None, recent=0.0)  # not enough history to know its usual rate
+    assert not collapsed(usual=45.0, recent=0.0, connected=299.0)  # socket younger than window
+    assert not collapsed(usual=45.0, recent=0.0, connected=None)  # down: already reconnecting
+    assert not collapsed(usual=45.0, recent=0.0, floor=0.0)  # the rule is switched off
+
+
+def test_the_usual_trade_window_must_be_longer_than_the_recent_one() -> None:
+    with pytest.raises(ValueError, match="trade_rate_usual_secs"):
+        MarketStreamConfig(trade_rate_recent_secs=300, trade_rate_usual_secs=300)

@@ -4,10 +4,13 @@
 ``PING`` every 10 s (only once subscribed), decodes frames with :class:`FrameDecoder` and hands
 each event to a consumer: an async callback, or a bounded ``asyncio.Queue`` whose depth is
 reported in :meth:`MarketConnection.health`. Assets are added and removed on the open socket
-with dynamic ``subscribe``/``unsubscribe`` messages.
+with dynamic ``subscribe``/``unsubscribe`` messages. A ``frame_sink`` (the journal) gets every
+raw data frame with its receipt time before it is decoded.
 
 A silent socket is a dead socket: with no data frame for ``idle_timeout_secs`` it is closed and
-reopened. When to reopen is decided by :func:`.ws_policy.next_reconnect_delay` alone. The
+reopened; :meth:`MarketConnection.reconnect` reopens a socket a health rule condemned (e.g.
+:func:`.ws_policy.is_trade_rate_collapsed`). When to reopen is decided by
+:func:`.ws_policy.next_reconnect_delay` alone. The
 exchange has no sequence numbers (§5.4), so every lost socket makes the local books of its
 assets stale: they are invalidated at once, and again before the full asset set is
 resubscribed, and stay unsynced until the fresh ``book`` dump — or, after
@@ -65,6 +68,9 @@ EventConsumer = EventCallback | asyncio.Queue[MarketEvent]
 """Where events go: awaited one by one, in frame order. A full queue makes the reader wait."""
 BookFetcher = Callable[[Sequence[str]], Awaitable[Mapping[str, Book]]]
 """Fetches fresh books by token id over REST, e.g. ``MarketData.books`` (``POST /books``)."""
+FrameSink = Callable[[bytes, datetime, str], None]
+"""Gets every data frame as received (raw bytes, receipt time, connection name), before it is
+decoded, bad frames included; e.g. a journal. Called in the event loop: it must be quick."""
 
 
 def _event_token(event: MarketEvent) -> str | None:
@@ -102,6 +108,7 @@ class MarketConnection:
         rng: RandomSource = random.random,
         name: str = "market",
         stagger_secs: float = 0.0,
+        frame_sink: FrameSink | None = None,
     ) -> None:
         try:
             parse_uri(url)
@@ -115,6 +122,7 @@ class MarketConnection:
         self.books = books
         self._consumer = consumer
         self._fetch_books = fetch_books
+        self._frame_sink = frame_sink
         self._clock = clock or SystemClock()
         self._rng = rng
         self.stagger_secs = stagger_secs
@@ -135,11 +143,17 @@ class MarketConnection:
         self._connected_since: datetime | None = None
         self._last_data_mono: float | None = None
         self._opened_mono = 0.0  # when the current socket was subscribed
+        self._started_mono: float | None = None  # when start() was called
         self._last_seen: dict[str, float] = {}
         self._unsynced_since: dict[str, float] = {}
         self._messages = RollingCount()
         self._trades = RollingCount()
+        self._trades_recent = RollingCount(self.config.trade_rate_recent_secs)
+        self._trades_usual = RollingCount(self.config.trade_rate_usual_secs)
         self._reconnects = 0
+        self._forced_reconnects = 0
+        self._force_reason: str | None = None
+        self._sink_errors = 0
         self._disconnects = 0
         self._idle_timeouts = 0
         self._rest_resyncs = 0
@@ -154,6 +168,7 @@ class MarketConnection:
         if self._tasks:
             raise RuntimeError(f"{self.name}: already started")
         self._stopping = False
+        self._started_mono = time.monotonic()
         if self._assets:
             self._has_assets.set()
         for asset in self._assets:
@@ -187,6 +202,23 @@ class MarketConnection:
         """Return once a socket is open and the full asset set was sent (bound it with a
         timeout: it waits across reconnects)."""
         await self._subscribed.wait()
+
+    async def reconnect(self, reason: str) -> bool:
+        """Close the open socket so that it is reopened at once (resubscribed, books resynced).
+
+        For a socket that is open but unhealthy (e.g. its trade rate collapsed). Returns
+        ``False`` when no socket was open (a reconnect is already under way). Performs network
+        I/O (the close handshake, bounded by ``close_timeout_secs``).
+        """
+        ws = self._ws
+        if ws is None or self._stopping:
+            return False
+        self._forced_reconnects += 1
+        self._force_reason = reason
+        self._log.warning("%s: forcing a reconnect: %s", self.name, reason)
+        self._take_down()  # out of service at once; its books are stale from now on
+        await ws.close(code=1000, reason="reconnect")
+        return True
 
     # -- subscriptions --------------------------------------------------------------------
 
@@ -281,6 +313,7 @@ class MarketConnection:
             (consumer.qsize(), consumer.maxsize) if isinstance(consumer, asyncio.Queue) else (0, 0)
         )
         last = self._last_data_mono
+        recent_secs = self._trades_recent.window_secs
         return ConnectionHealth(
             name=self.name,
             url=self.url,
@@ -304,7 +337,24 @@ class MarketConnection:
             unsynced_books=len(self.unsynced_assets()),
             rest_resyncs=self._rest_resyncs,
             consumer_errors=self._consumer_errors,
+            recent_trades_per_min=self._trades_recent.total(now) * 60.0 / recent_secs,
+            usual_trades_per_min=self._usual_trades_per_min(now),
+            connected_secs=now - self._opened_mono if self.connected else None,
+            forced_reconnects=self._forced_reconnects,
+            frame_sink_errors=self._sink_errors,
         )
+
+    def _usual_trades_per_min(self, now: float) -> float | None:
+        """Trades per minute before the recent window, over up to ``trade_rate_usual_secs``;
+        ``None`` until this connection has watched at least one recent window before it."""
+        recent = self._trades_recent.window_secs
+        if self._started_mono is None:
+            return None
+        span = min(now - self._started_mono, self._trades_usual.window_secs) - recent
+        if span < recent:
+            return None
+        before = self._trades_usual.total(now) - self._trades_recent.total(now)
+        return before * 60.0 / span
 
     # -- the socket -----------------------------------------------------------------------
 
@@ -343,6 +393,9 @@ class MarketConnection:
                 self._log.exception("%s: unexpected error in the market stream", self.name)
                 reason = f"unexpected error ({type(exc).__name__}: {exc})"
             finally:
+                forced, self._force_reason = self._force_reason, None
+                if forced is not None:
+                    reason = f"forced reconnect: {forced}"
                 await self._on_close(reason)
 
     async def _on_open(self, ws: ClientConnection) -> None:
@@ -414,11 +467,23 @@ class MarketConnection:
                 continue
             last_data = self._last_data_mono = now
             self._attempt = 0  # data flows: the next drop starts the backoff afresh
-            events = self._decoder.decode(raw, received_at=self._clock.now())
+            received_at = self._clock.now()
+            if self._frame_sink is not None:
+                self._sink(self._frame_sink, raw, received_at)
+            events = self._decoder.decode(raw, received_at=received_at)
             if events:
                 await self._handle(events, now)
                 # time spent waiting on a full queue is not the socket's silence
                 last_data = time.monotonic()
+
+    def _sink(self, sink: FrameSink, raw: bytes, received_at: datetime) -> None:
+        try:
+            sink(raw, received_at, self.name)
+        except Exception:  # a full disk must not stop the stream
+            self._sink_errors += 1
+            errors = self._sink_errors
+            if errors == 1 or errors % 10_000 == 0:
+                self._log.exception("%s: frame sink failed (%d times)", self.name, errors)
 
     async def _handle(self, events: list[MarketEvent], now: float) -> None:
         self._messages.add(now, len(events))
@@ -434,6 +499,8 @@ class MarketConnection:
                     seen[token] = now
                 if type(event) is TradeEvent:
                     self._trades.add(now)
+                    self._trades_recent.add(now)
+                    self._trades_usual.add(now)
             if books is not None:
                 books.apply(event)
             await self._deliver(event)
@@ -519,5 +586,6 @@ __all__ = [
     "BookFetcher",
     "EventCallback",
     "EventConsumer",
+    "FrameSink",
     "MarketConnection",
 ]

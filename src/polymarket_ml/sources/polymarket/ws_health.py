@@ -49,6 +49,11 @@ class ConnectionHealth:
     consumer queue's size (0 when events go to a callback). ``stale_assets`` have had no event
     for the configured ``asset_stale_after_secs``; ``unsynced_books`` are subscribed assets
     whose local book cannot be served (after a reconnect, a tick size change, a mismatch).
+    ``recent_trades_per_min`` is the trade rate over the config's ``trade_rate_recent_secs``;
+    ``usual_trades_per_min`` the rate before that window, over up to ``trade_rate_usual_secs``
+    (``None`` until there is enough history); ``connected_secs`` is how long the current socket
+    has been open (monotonic). ``forced_reconnects`` counts reconnects asked for by a health
+    rule; ``frame_sink_errors`` counts raw frames the frame sink (the journal) failed to take.
     """
 
     name: str
@@ -73,6 +78,11 @@ class ConnectionHealth:
     unsynced_books: int
     rest_resyncs: int
     consumer_errors: int
+    recent_trades_per_min: float = 0.0
+    usual_trades_per_min: float | None = None
+    connected_secs: float | None = None
+    forced_reconnects: int = 0
+    frame_sink_errors: int = 0
 
 
 __all__ = ["ConnectionHealth", "RollingCount"]

@@ -1,8 +1,9 @@
 """Reconnect policy and settings of the market WebSocket: pure functions and a frozen config.
 
 The transport (:mod:`.ws`) only moves bytes; when to reconnect is decided here, by
-:func:`next_reconnect_delay` and :func:`stagger_offset_secs`, both free of I/O and tested on
-their own. The random source is passed in, so schedules are deterministic under a seed.
+:func:`next_reconnect_delay` and :func:`stagger_offset_secs`, and whether a healthy-looking
+socket must be reopened by :func:`is_trade_rate_collapsed`; all free of I/O and tested on their
+own. The random source is passed in, so schedules are deterministic under a seed.
 """
 
 from __future__ import annotations
@@ -49,6 +50,30 @@ def stagger_offset_secs(index: int, *, step_secs: float = 0.25, window_secs: flo
     return (index * step_secs) % window_secs
 
 
+def is_trade_rate_collapsed(
+    *,
+    usual_per_min: float | None,
+    recent_per_min: float,
+    connected_secs: float | None,
+    min_per_min: float,
+    recent_window_secs: float,
+) -> bool:
+    """Whether an open socket should be reconnected because its trades stopped flowing.
+
+    True when the connection usually trades at least ``min_per_min`` trades a minute but traded
+    less than that over the recent window, and its current socket has been open for a whole
+    recent window (so the slow window is this socket's, not the gap before it opened). A
+    connection whose markets never trade that much (``usual_per_min`` below the floor, or
+    ``None``: not enough history) is never judged by this rule, nor is any with a floor of 0.
+    A closed socket (``connected_secs`` is ``None``) is the reconnect loop's business already.
+    """
+    if min_per_min <= 0 or usual_per_min is None or connected_secs is None:
+        return False
+    if connected_secs < recent_window_secs:
+        return False
+    return usual_per_min >= min_per_min and recent_per_min < min_per_min
+
+
 @dataclass(frozen=True, slots=True)
 class MarketStreamConfig:
     """How one market-channel socket behaves; every duration is in seconds.
@@ -58,6 +83,8 @@ class MarketStreamConfig:
     the feed flows; streams are known to freeze silently, §5.5). ``resync_grace_secs``: how
     long a book may stay unsynced while subscribed before it is fetched over REST.
     ``asset_stale_after_secs``: an asset with no event for this long counts as stale in health.
+    ``trade_rate_recent_secs`` / ``trade_rate_usual_secs``: the windows (whole seconds) of the
+    recent and the usual trade rate in health, judged by :func:`is_trade_rate_collapsed`.
     """
 
     ping_interval_secs: float = 10.0
@@ -75,6 +102,8 @@ class MarketStreamConfig:
     resync_check_secs: float = 1.0
     asset_stale_after_secs: float = 300.0
     max_assets_per_connection: int = MAX_ASSETS_PER_CONNECTION
+    trade_rate_recent_secs: int = 300
+    trade_rate_usual_secs: int = 3600
 
     def __post_init__(self) -> None:
         positive = {
@@ -87,6 +116,7 @@ class MarketStreamConfig:
             "asset_stale_after_secs": self.asset_stale_after_secs,
             "max_frame_bytes": self.max_frame_bytes,
             "max_assets_per_connection": self.max_assets_per_connection,
+            "trade_rate_recent_secs": self.trade_rate_recent_secs,
         }
         for name, value in positive.items():
             if value <= 0:
@@ -100,11 +130,18 @@ class MarketStreamConfig:
         for name, value in not_negative.items():
             if value < 0:
                 raise ValueError(f"MarketStreamConfig.{name} must not be negative, got {value}")
+        if self.trade_rate_usual_secs <= self.trade_rate_recent_secs:
+            raise ValueError(
+                "MarketStreamConfig.trade_rate_usual_secs must be longer than"
+                f" trade_rate_recent_secs, got {self.trade_rate_usual_secs}"
+                f" <= {self.trade_rate_recent_secs}"
+            )
 
 
 __all__ = [
     "MAX_ASSETS_PER_CONNECTION",
     "MarketStreamConfig",
+    "is_trade_rate_collapsed",
     "next_reconnect_delay",
     "stagger_offset_secs",
 ]

@@ -18,7 +18,12 @@ from typing import Self
 from polymarket_ml.core.clock import Clock
 from polymarket_ml.core.orderbook import BookRegistry
 from polymarket_ml.sources.polymarket.resilience import RandomSource
-from polymarket_ml.sources.polymarket.ws import BookFetcher, EventConsumer, MarketConnection
+from polymarket_ml.sources.polymarket.ws import (
+    BookFetcher,
+    EventConsumer,
+    FrameSink,
+    MarketConnection,
+)
 from polymarket_ml.sources.polymarket.ws_health import ConnectionHealth
 from polymarket_ml.sources.polymarket.ws_policy import MarketStreamConfig, stagger_offset_secs
 
@@ -26,7 +31,8 @@ from polymarket_ml.sources.polymarket.ws_policy import MarketStreamConfig, stagg
 class MarketStreamPool:
     """Assets spread over ``connections`` sockets (more are opened when those are full).
 
-    Every connection shares the consumer, the book registry and the REST fetcher. Performs
+    Every connection shares the consumer, the book registry, the REST fetcher and the frame
+    sink (each frame comes with its connection's name: ``<name>-<index>``). Performs
     network I/O once started; use ``async with`` or :meth:`start`/:meth:`stop`.
     """
 
@@ -42,6 +48,7 @@ class MarketStreamPool:
         clock: Clock | None = None,
         rng: RandomSource = random.random,
         name: str = "market",
+        frame_sink: FrameSink | None = None,
     ) -> None:
         if connections < 1:
             raise ValueError(f"a pool needs at least one connection, got {connections}")
@@ -53,6 +60,7 @@ class MarketStreamPool:
         self._fetch_books = fetch_books
         self._clock = clock
         self._rng = rng
+        self._frame_sink = frame_sink
         self._connections: list[MarketConnection] = []
         self._owner: dict[str, int] = {}  # asset -> index of the connection following it
         self._load: list[int] = []  # assets per connection
@@ -77,6 +85,7 @@ class MarketStreamPool:
                 step_secs=self.config.stagger_step_secs,
                 window_secs=self.config.stagger_window_secs,
             ),
+            frame_sink=self._frame_sink,
         )
         self._connections.append(conn)
         self._load.append(0)
