@@ -9,27 +9,159 @@ The market channel (public) gives :class:`BookEvent`, :class:`PriceChange`, :cla
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import FrozenInstanceError, dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from polymarket_ml.core.enums import Side
 from polymarket_ml.core.types import Book, Trade
 
 
-@dataclass(frozen=True, slots=True)
-class BookEvent:
-    """A full snapshot of one token's book (``book``): replaces both sides."""
+class LevelMaps(NamedTuple):
+    """A snapshot in the shape a :class:`~polymarket_ml.core.orderbook.LocalBook` keeps it.
 
-    book: Book
+    ``bids``/``asks`` map price → size with zero sizes dropped (on a repeated price, the key of
+    the first and the size of the last, as a LocalBook fed the sorted :class:`Book` keeps them).
+    The other fields are the :class:`Book`'s.
+    """
+
+    bids: dict[Decimal, Decimal]
+    asks: dict[Decimal, Decimal]
+    market: str | None = None
+    tick_size: Decimal | None = None
+    min_order_size: Decimal | None = None
+    book_hash: str | None = None
+
+
+class BookEvent:
+    """A full snapshot of one token's book (``book``): replaces both sides. Immutable.
+
+    ``BookEvent(book, exchange_ts, received_at, last_trade_price)`` holds a built :class:`Book`.
+    The market-channel parser uses :meth:`deferred` instead: it hands over the sides as
+    :class:`LevelMaps`, which a LocalBook takes as they are, and a function that builds the
+    ``Book`` (sorted ``Level`` tuples: most of the cost of a snapshot) when ``book`` is first
+    read. Both kinds compare, hash and print alike. ``token_id`` never builds the book.
+    """
+
+    __slots__ = (
+        "_book",
+        "_build_book",
+        "exchange_ts",
+        "last_trade_price",
+        "level_maps",
+        "received_at",
+        "token_id",
+    )
+    __match_args__ = ("book", "exchange_ts", "received_at", "last_trade_price")
+
+    _book: Book | None
+    _build_book: Callable[[], Book] | None
+    level_maps: LevelMaps | None
+    """The sides as price → size maps when the parser gave them (``None`` for a built Book)."""
+    token_id: str
     exchange_ts: datetime
     received_at: datetime
-    last_trade_price: Decimal | None = None
+    last_trade_price: Decimal | None
+
+    def __init__(
+        self,
+        book: Book,
+        exchange_ts: datetime,
+        received_at: datetime,
+        last_trade_price: Decimal | None = None,
+    ) -> None:
+        _init(self, book, None, None, book.token_id, exchange_ts, received_at, last_trade_price)
+
+    @classmethod
+    def deferred(
+        cls,
+        token_id: str,
+        level_maps: LevelMaps,
+        build_book: Callable[[], Book],
+        exchange_ts: datetime,
+        received_at: datetime,
+        last_trade_price: Decimal | None = None,
+    ) -> BookEvent:
+        """An event whose ``book`` is built by ``build_book()`` on first use (at most once).
+
+        ``build_book`` must give the Book that ``level_maps`` describe, with this event's
+        ``exchange_ts`` and ``received_at``, and must not fail: the parser checks every value
+        before it returns the event.
+        """
+        event = object.__new__(cls)
+        _init(
+            event,
+            None,
+            build_book,
+            level_maps,
+            token_id,
+            exchange_ts,
+            received_at,
+            last_trade_price,
+        )
+        return event
 
     @property
-    def token_id(self) -> str:
-        return self.book.token_id
+    def book(self) -> Book:
+        book = self._book
+        if book is None:
+            build = self._build_book
+            assert build is not None
+            book = build()
+            _set(self, "_book", book)
+            _set(self, "_build_book", None)
+        return book
+
+    def _key(self) -> tuple[Book, datetime, datetime, Decimal | None]:
+        return (self.book, self.exchange_ts, self.received_at, self.last_trade_price)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, BookEvent)
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (
+            f"BookEvent(book={self.book!r}, exchange_ts={self.exchange_ts!r}, "
+            f"received_at={self.received_at!r}, last_trade_price={self.last_trade_price!r})"
+        )
+
+    def __reduce__(self) -> tuple[type[BookEvent], tuple[Book, datetime, datetime, Any]]:
+        return (BookEvent, self._key())
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+
+_set = object.__setattr__
+
+
+def _init(
+    event: BookEvent,
+    book: Book | None,
+    build_book: Callable[[], Book] | None,
+    level_maps: LevelMaps | None,
+    token_id: str,
+    exchange_ts: datetime,
+    received_at: datetime,
+    last_trade_price: Decimal | None,
+) -> None:
+    _set(event, "_book", book)
+    _set(event, "_build_book", build_book)
+    _set(event, "level_maps", level_maps)
+    _set(event, "token_id", token_id)
+    _set(event, "exchange_ts", exchange_ts)
+    _set(event, "received_at", received_at)
+    _set(event, "last_trade_price", last_trade_price)
 
 
 class LevelChange(NamedTuple):
@@ -212,6 +344,7 @@ __all__ = [
     "BestBidAsk",
     "BookEvent",
     "LevelChange",
+    "LevelMaps",
     "MakerFill",
     "MarketEvent",
     "MarketResolved",

@@ -91,34 +91,68 @@ class LocalBook:
 
     def apply_book(self, book: Book) -> None:
         """Replace both sides with a snapshot (levels may come in any order)."""
-        bids = {lvl.price: lvl.size for lvl in book.bids if lvl.size}
-        asks = {lvl.price: lvl.size for lvl in book.asks if lvl.size}
+        self._reset(
+            {lvl.price: lvl.size for lvl in book.bids if lvl.size},
+            {lvl.price: lvl.size for lvl in book.asks if lvl.size},
+            book.market,
+            book.tick_size,
+            book.min_order_size,
+            book.book_hash,
+            book.exchange_ts,
+            book.received_at,
+        )
+
+    def apply_book_event(self, event: BookEvent) -> None:
+        """Like :meth:`apply_book`; takes the parser's price → size maps, never builds a Book."""
+        maps = event.level_maps
+        if maps is None:
+            self.apply_book(event.book)
+        else:
+            self._reset(
+                maps.bids.copy(),
+                maps.asks.copy(),
+                maps.market,
+                maps.tick_size,
+                maps.min_order_size,
+                maps.book_hash,
+                event.exchange_ts,
+                event.received_at,
+            )
+        if event.last_trade_price is not None:
+            self.last_trade_price = event.last_trade_price
+
+    def _reset(
+        self,
+        bids: dict[Decimal, Decimal],
+        asks: dict[Decimal, Decimal],
+        market: str | None,
+        tick_size: Decimal | None,
+        min_order_size: Decimal | None,
+        book_hash: str | None,
+        exchange_ts: datetime | None,
+        received_at: datetime | None,
+    ) -> None:
+        """Take a snapshot's sides (price → size, no zero sizes; ours to keep and change)."""
         self._bids = bids
         self._asks = asks
-        # core.Book promises best-first order; trust it for the views, not for correctness
-        self._bid_order = None
+        self._bid_order = None  # sorted views are built when first asked for
         self._ask_order = None
         self._best_bid = max(bids) if bids else None
         self._best_ask = min(asks) if asks else None
         self._bid_dirty = self._ask_dirty = False
-        if book.market is not None:
-            self.market = book.market
-        if book.tick_size is not None:
-            self.tick_size = book.tick_size
-        if book.min_order_size is not None:
-            self.min_order_size = book.min_order_size
-        self.book_hash = book.book_hash
-        self.exchange_ts = book.exchange_ts
-        self.received_at = book.received_at
+        if market is not None:
+            self.market = market
+        if tick_size is not None:
+            self.tick_size = tick_size
+        if min_order_size is not None:
+            self.min_order_size = min_order_size
+        self.book_hash = book_hash
+        self.exchange_ts = exchange_ts
+        self.received_at = received_at
         self.synced = True
         self.needs_resync = False
         self.resync_reason = None
         self._verify(None, None)
-
-    def apply_book_event(self, event: BookEvent) -> None:
-        self.apply_book(event.book)
-        if event.last_trade_price is not None:
-            self.last_trade_price = event.last_trade_price
 
     def apply_changes(
         self,
@@ -160,20 +194,53 @@ class LocalBook:
         exchange_ts: datetime | None = None,
         received_at: datetime | None = None,
     ) -> bool:
-        """Apply one change meant for this token (the common case, kept short: hot path)."""
+        """Apply one change meant for this token (the common case: hot path, kept inline)."""
         if not self.synced:
             self.ignored_changes += 1
             return False
-        if change.side is _BUY:
-            self._set_bid(change.price, change.size)
-        else:
-            self._set_ask(change.price, change.size)
-        if change.book_hash is not None:
-            self.book_hash = change.book_hash
+        _, side, price, size, want_bid, want_ask, book_hash = change
+        if side is _BUY:  # inline _set_bid
+            bids = self._bids
+            if size:
+                if price not in bids:
+                    self._bid_order = None
+                    best = self._best_bid
+                    if not self._bid_dirty and (best is None or price > best):
+                        self._best_bid = price
+                bids[price] = size
+            elif bids.pop(price, None) is not None:
+                self._bid_order = None
+                if price == self._best_bid:
+                    self._bid_dirty = True
+        else:  # inline _set_ask
+            asks = self._asks
+            if size:
+                if price not in asks:
+                    self._ask_order = None
+                    best = self._best_ask
+                    if not self._ask_dirty and (best is None or price < best):
+                        self._best_ask = price
+                asks[price] = size
+            elif asks.pop(price, None) is not None:
+                self._ask_order = None
+                if price == self._best_ask:
+                    self._ask_dirty = True
+        if book_hash is not None:
+            self.book_hash = book_hash
         if exchange_ts is not None:
             self.exchange_ts = exchange_ts
             self.received_at = received_at
-        return self._verify(change.best_bid, change.best_ask)
+        bid, ask = self._best_bid, self._best_ask
+        if (  # the usual case, without a call: uncrossed, and the exchange agrees
+            bid is not None
+            and ask is not None
+            and want_bid == bid
+            and want_ask == ask
+            and bid < ask
+            and not (self._bid_dirty or self._ask_dirty)
+        ):
+            return True
+        return self._verify(want_bid, want_ask)
 
     def apply_price_change(self, event: PriceChange) -> bool:
         return self.apply_changes(event.changes, event.exchange_ts, event.received_at)
@@ -376,21 +443,23 @@ class BookRegistry:
                 len(changes) == 2 and changes[0].token_id != changes[1].token_id
             ):
                 # the usual message: one change per token
+                exchange_ts, received_at = event.exchange_ts, event.received_at
                 for change in changes:
                     book = books.get(change.token_id)
                     if book is None:
                         book = self.book(change.token_id, market=event.market)
-                    book.apply_change(change, event.exchange_ts, event.received_at)
+                    book.apply_change(change, exchange_ts, received_at)
                 return
             for token_id in dict.fromkeys(c.token_id for c in changes):
                 book = books.get(token_id)
                 if book is None:
                     book = self.book(token_id, market=event.market)
                 book.apply_changes(changes, event.exchange_ts, event.received_at)
-        elif type(event) is BookEvent:
-            self.book(event.book.token_id).apply_book_event(event)
         elif type(event) is TradeEvent:
-            self.book(event.trade.token_id).last_trade_price = event.trade.price
+            trade = event.trade
+            self.book(trade.token_id).last_trade_price = trade.price
+        elif type(event) is BookEvent:
+            self.book(event.token_id).apply_book_event(event)
         elif type(event) is TickSizeChange:
             self.book(event.token_id, market=event.market).apply_tick_size_change(event)
 

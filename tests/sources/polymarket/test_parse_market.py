@@ -1,7 +1,7 @@
 """Market-channel samples through the frame decoder, the parsers and the local book."""
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -18,7 +18,7 @@ from polymarket_ml.core.events import (
     TradeEvent,
 )
 from polymarket_ml.core.orderbook import BookRegistry, LocalBook
-from polymarket_ml.core.types import Book, Level
+from polymarket_ml.core.types import Book, Level, Trade
 from polymarket_ml.sources.polymarket.parse import FrameDecoder, decode_market_frame
 from tests.support import SAMPLES_DIR, load_sample, sample_paths
 
@@ -350,3 +350,66 @@ def test_raw_text_in_errors_is_truncated() -> None:
         decode_market_frame(huge, received_at=NOW)
     assert len(str(info.value)) < 1000
     assert "chars)" in str(info.value)
+
+
+def test_a_parsed_book_applies_from_its_maps_exactly_as_from_its_sorted_book() -> None:
+    raw = load_sample("ws/book_snapshot_2024-10.json")
+    raw["bids"] = [*raw["bids"], {"price": "0.5110", "size": "7"}, {"price": "0.2", "size": "0"}]
+    (event,) = decode_market_frame(json.dumps(raw), received_at=NOW)
+    assert isinstance(event, BookEvent)
+    from_maps, from_book = LocalBook(NO_2024), LocalBook(NO_2024)
+
+    from_maps.apply_book_event(event)  # before the Book exists
+    from_book.apply_book(event.book)
+
+    assert from_maps.snapshot() == from_book.snapshot()
+    assert from_maps.best_bid == Level(Decimal("0.511"), Decimal("7"))  # last size, first key
+    assert str(from_maps.best_bid_price) == "0.511"
+    assert Level(Decimal("0.2"), Decimal("0")) in event.book.bids  # the Book keeps what came
+
+
+def test_a_bad_level_value_fails_the_frame_even_though_the_book_is_built_later() -> None:
+    raw = load_sample("ws/book_snapshot_2024-10.json")
+    raw["asks"] = [*raw["asks"], {"price": "0.9", "size": "lots"}]
+
+    with pytest.raises(DataError, match="not a decimal number: 'lots'"):
+        decode_market_frame(json.dumps(raw), received_at=NOW)
+
+
+def test_a_parsed_trade_equals_the_one_its_constructor_builds() -> None:
+    event = decode_one("ws/docs_last_trade_price_example_2025-06.json")
+    assert isinstance(event, TradeEvent)
+    trade = event.trade
+
+    assert trade == Trade(
+        trade.token_id,
+        trade.condition_id,
+        trade.price,
+        trade.size,
+        trade.side,
+        trade.exchange_ts,
+        trade.received_at,
+        fee_rate_bps=0,
+        transaction_hash=trade.transaction_hash,
+    )
+    assert event == TradeEvent(trade, trade.exchange_ts, NOW)
+
+
+def test_a_parsed_price_change_equals_the_one_its_constructor_builds() -> None:
+    event = decode_one("ws/docs_price_change_v2_example_2025-09.json")
+    assert isinstance(event, PriceChange)
+
+    assert event == PriceChange(event.market, event.changes, event.exchange_ts, NOW)
+    assert [type(c).__name__ for c in event.changes] == ["LevelChange", "LevelChange"]
+    assert event.changes[0] == event.changes[0]._replace()
+
+
+@pytest.mark.parametrize("ms", [1_724_564_136_087, 1_760_000_000_999, 1_760_000_001_000, 10**11])
+def test_millisecond_timestamps_are_exactly_the_epoch_time(ms: int) -> None:
+    frame = load_sample("ws/last_trade_price_2024-08.json") | {"timestamp": str(ms)}
+
+    (event,) = decode_market_frame(json.dumps(frame), received_at=NOW)
+
+    assert event.exchange_ts == datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=ms)
+    assert event.exchange_ts == datetime.fromtimestamp(ms / 1000, tz=UTC)
+    assert event.exchange_ts.tzinfo is UTC

@@ -2,12 +2,14 @@
 
 Every failure raises :class:`~polymarket_ml.core.errors.DataError` naming the bad value.
 Decimal strings and timestamps repeat a lot in a stream (prices sit on a tick grid, messages
-share milliseconds), so both are memoised in bounded dicts: the hot path is a dict lookup.
+share milliseconds), so both are memoised in bounded dicts: the hot path is a dict lookup. The
+bound is small on purpose: a memo that stays in the CPU cache beats a large one that misses it
+(sizes and timestamps rarely repeat for long; a memo that fills up starts afresh).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 import msgspec
@@ -16,11 +18,14 @@ from polymarket_ml.core.clock import utc_from_epoch
 from polymarket_ml.core.enums import Side
 from polymarket_ml.core.errors import DataError
 
-CACHE_LIMIT = 200_000
+CACHE_LIMIT = 16_384
 DECIMALS: dict[str, Decimal] = {}
 """Memo of :func:`to_decimal`; hot loops read it directly (``DECIMALS.get(t) or to_decimal(t)``)."""
 SIDES = {"BUY": Side.BUY, "SELL": Side.SELL, "buy": Side.BUY, "sell": Side.SELL}
 _TIMESTAMPS: dict[str, datetime] = {}
+_MIN_MILLIS = 100_000_000_000  # smaller epoch values are seconds (as in utc_from_epoch)
+_SECONDS: dict[int, datetime] = {}
+_MILLISECONDS = tuple(timedelta(milliseconds=ms) for ms in range(1000))
 _STRING_LIST = msgspec.json.Decoder(list[str])
 
 
@@ -76,8 +81,18 @@ def ts_from_text(text: str) -> datetime:
     """
     value = _TIMESTAMPS.get(text)
     if value is None:
-        if text.isdigit():
-            value = utc_from_epoch(int(text))
+        if text.isdigit():  # utc_from_epoch, made cheap: most timestamps of a stream are new
+            number = int(text)
+            if number >= _MIN_MILLIS:  # exact: the second's time plus whole milliseconds
+                seconds, millis = divmod(number, 1000)
+                second = _SECONDS.get(seconds)
+                if second is None:
+                    if len(_SECONDS) >= CACHE_LIMIT:
+                        _SECONDS.clear()
+                    second = _SECONDS[seconds] = datetime.fromtimestamp(seconds, UTC)
+                value = second + _MILLISECONDS[millis]
+            else:
+                value = utc_from_epoch(number)
         else:
             value = parse_iso(text)
             if value is None:
