@@ -76,7 +76,7 @@ decoded, bad frames included; e.g. a journal. Called in the event loop: it must 
 def _event_token(event: MarketEvent) -> str | None:
     """The one token an event is about (``None`` for price changes and market-level events)."""
     if isinstance(event, BookEvent):
-        return event.book.token_id
+        return event.token_id
     if isinstance(event, TradeEvent):
         return event.trade.token_id
     if isinstance(event, TickSizeChange | BestBidAsk):
