@@ -10,6 +10,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
@@ -231,6 +232,14 @@ def sim(
         float, typer.Option(min=0.001, help="Simulated time runs this many times faster.")
     ] = 1.0,
     activity: Annotated[float, typer.Option(min=0.0, help="Scales the message rate.")] = 1.0,
+    origin: Annotated[
+        datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%dT%H:%M:%S%z"],
+            help="With --speed: the wall-clock instant simulated time starts from (default now);"
+            " give workers the same PMML_CLOCK_ORIGIN.",
+        ),
+    ] = None,
     fault: Annotated[
         list[str] | None,
         typer.Option(
@@ -259,6 +268,7 @@ def sim(
         speed=speed,
         activity=activity,
         faults=list(fault or ()),
+        origin=origin,
     )
 
 

@@ -6,7 +6,9 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
+from polymarket_ml.core.clock import SpeedClock
 from polymarket_ml.sim.config import SimConfig
 from polymarket_ml.sim.faults import FaultRule
 from polymarket_ml.sim.server import serve
@@ -22,6 +24,7 @@ def main(
     *,
     activity: float = 1.0,
     log_level: str = "warning",
+    origin: datetime | None = None,
 ) -> None:
     """Run the simulator in the foreground until interrupted; prints its base URLs when ready.
 
@@ -30,12 +33,20 @@ def main(
     ``count`` (occurrences; ``none`` = unlimited), ``duration_s`` (stall), ``delay_s`` (slow),
     ``status`` (5xx code), ``path_prefix`` (HTTP only), e.g. ``http_429:rate=0.05``.
     Raises ``ValueError`` naming the bad option.
+
+    ``origin``: the wall-clock instant simulated time starts from (default: now). Other
+    processes given the same origin and speed (``PMML_CLOCK_ORIGIN``, ``PMML_CLOCK_SPEED``)
+    agree with the simulator on the time.
     """
     rules = tuple(FaultRule.parse(spec) for spec in faults)
+    clock = SpeedClock(speed, origin=origin or datetime.now(UTC))
     config = SimConfig(
         host=host, port=port, markets=markets, seed=seed, speed=speed, faults=rules,
-        activity=activity, log_level=log_level,
+        activity=activity, log_level=log_level, clock=clock,
     )  # fmt: skip
+    if speed != 1.0:
+        shared = f"PMML_CLOCK_SPEED={speed:g} PMML_CLOCK_ORIGIN={clock.origin.isoformat()}"
+        print(f"  other processes share this clock with: {shared}")
     logging.basicConfig(level=log_level.upper())
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve(config))
