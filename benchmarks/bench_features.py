@@ -15,8 +15,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from polymarket_ml.core.enums import Side, Tier
+from polymarket_ml.core.gamma import GammaMarketStats
 from polymarket_ml.core.types import Book, Level, Market, Trade
-from polymarket_ml.features.gamma import GammaInputs
 from polymarket_ml.features.snapshot import build_snapshot
 from polymarket_ml.features.trade_window import TradeWindow
 from polymarket_ml.features.trades import TradeTick, compute_trade_features, tick_from_trade
@@ -65,7 +65,9 @@ def run(quick: bool = False) -> list[str]:
         initial_price=Decimal("0.5"),
         tracking_started_at=NOW - timedelta(days=3),
     )
-    gamma = GammaInputs(price=0.5, best_bid=0.499, best_ask=0.501, volume_24h=1e4, liquidity=5e3)
+    gamma = GammaMarketStats(
+        condition_id="0xc", price=0.5, best_bid=0.499, best_ask=0.501, volume_24h=1e4, liquidity=5e3
+    )
     books = [
         (_book(rng, f"y{i}", Decimal("0.5"), levels), _book(rng, f"n{i}", Decimal("0.5"), levels))
         for i in range(n_markets)

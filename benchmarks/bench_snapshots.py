@@ -17,9 +17,9 @@ from sqlalchemy import Engine
 from benchmarks.bench_features import NOW, TICK, _book, _trades
 from benchmarks.bench_storage import postgres_engine, sqlite_engine
 from polymarket_ml.core.enums import Tier
+from polymarket_ml.core.gamma import GammaMarketStats
 from polymarket_ml.core.snapshot import FEATURE_NAMES
 from polymarket_ml.core.types import Market, OrderbookSnapshot
-from polymarket_ml.features.gamma import GammaInputs
 from polymarket_ml.features.snapshot import build_snapshot
 from polymarket_ml.features.trade_window import TradeWindow
 from polymarket_ml.storage.bulk import levels_json, write_orderbook_snapshots, write_snapshots
@@ -28,7 +28,7 @@ from polymarket_ml.storage.models import OrderbookSnapshotRow, SnapshotRow
 from polymarket_ml.storage.repositories import MarketRepository
 
 
-def _inputs(n: int) -> list[tuple[Market, GammaInputs, object, object, TradeWindow]]:
+def _inputs(n: int) -> list[tuple[Market, GammaMarketStats, object, object, TradeWindow]]:
     rng = random.Random(7)
     out = []
     for i in range(n):
@@ -46,15 +46,18 @@ def _inputs(n: int) -> list[tuple[Market, GammaInputs, object, object, TradeWind
             tracking_started_at=NOW - timedelta(days=2),
             tier=Tier.T2,
         )
-        gamma = GammaInputs(
-            price=float(mid), best_bid=float(mid) - 0.001, best_ask=float(mid) + 0.001
+        gamma = GammaMarketStats(
+            condition_id=market.condition_id,
+            price=float(mid),
+            best_bid=float(mid) - 0.001,
+            best_ask=float(mid) + 0.001,
         )
         out.append((market, gamma, yes, no, window))
     return out
 
 
 def _seed(
-    engine: Engine, inputs: list[tuple[Market, GammaInputs, object, object, TradeWindow]]
+    engine: Engine, inputs: list[tuple[Market, GammaMarketStats, object, object, TradeWindow]]
 ) -> list[int]:
     with make_session_factory(engine).begin() as s:
         repo = MarketRepository(s)

@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 
 from polymarket_ml.core.enums import Tier
+from polymarket_ml.core.gamma import GammaMarketStats
 from polymarket_ml.core.snapshot import FEATURE_NAMES, FEATURES, FeatureGroup, FeatureSnapshot
 from polymarket_ml.core.types import Book, Level, Market
-from polymarket_ml.features.gamma import GammaInputs
 from polymarket_ml.features.snapshot import build_snapshot
 from polymarket_ml.features.trade_window import TradeWindow
 from polymarket_ml.features.trades import TradeFeatures
@@ -24,7 +24,8 @@ MARKET = Market(
     initial_price=Decimal("0.6"),
     tracking_started_at=T - timedelta(hours=2),
 )
-GAMMA = GammaInputs(
+GAMMA = GammaMarketStats(
+    condition_id="0xc",
     price=0.5,
     best_bid=0.49,
     best_ask=0.51,
@@ -102,8 +103,8 @@ def test_gamma_fields_and_exchange_times_are_carried_over() -> None:
     row = build_snapshot(
         market_id=7, now=T, tier=Tier.T2, market=MARKET, gamma=GAMMA, book=YES_BOOK
     )
-    for field in dataclasses.fields(GammaInputs):
-        if field.name != "updated_at":
+    for field in dataclasses.fields(GammaMarketStats):
+        if field.name in FEATURE_NAMES:
             assert getattr(row, field.name) == getattr(GAMMA, field.name), field.name
     assert (row.gamma_updated_at, row.book_exchange_ts) == (GAMMA.updated_at, BOOK_TS)
     assert row.last_trade_exchange_ts is None
@@ -161,7 +162,7 @@ def test_a_t0_market_with_unknown_gamma_figures_has_only_time_context() -> None:
         now=datetime(2026, 3, 8, 9, 0, tzinfo=UTC),
         tier=Tier.T0,
         market=Market(condition_id="0xd", question="?"),
-        gamma=GammaInputs(),
+        gamma=GammaMarketStats(condition_id="0xd"),
     )
     # then only the time features are known
     known = {n for n in FEATURE_NAMES if getattr(row, n) is not None}

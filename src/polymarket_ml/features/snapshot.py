@@ -11,11 +11,11 @@ from datetime import datetime
 from typing import NamedTuple
 
 from polymarket_ml.core.enums import Tier
+from polymarket_ml.core.gamma import GammaMarketStats
 from polymarket_ml.core.snapshot import FeatureSnapshot
 from polymarket_ml.core.types import Book, Market
 from polymarket_ml.features.book import BookFeatures, compute_book_features, top_of_book
 from polymarket_ml.features.context import compute_context_features
-from polymarket_ml.features.gamma import GammaFigures
 from polymarket_ml.features.trades import TradeFeatures
 
 BOOK_MIN_TIER = Tier.T2  # books are fetched, and book features known, from T2 on
@@ -27,15 +27,15 @@ def build_snapshot(
     now: datetime,
     tier: Tier,
     market: Market,
-    gamma: GammaFigures,
+    gamma: GammaMarketStats,
     book: Book | None = None,
     no_book: Book | None = None,
     trades: TradeFeatures | None = None,
 ) -> FeatureSnapshot:
     """Assemble one ``snapshots`` row of ``market`` at ``now`` (our clock, timezone-aware).
 
-    ``gamma`` is any object with the Gamma figures (``GammaInputs``, or the Gamma parser's own
-    type); ``market`` gives ``end_date``, ``tracking_started_at`` and ``initial_price``.
+    ``gamma`` holds the market's Gamma figures; ``market`` gives ``end_date``,
+    ``tracking_started_at`` and ``initial_price``.
 
     ``book`` and ``no_book`` are the YES and NO books; they are used only from T2 on (below, the
     book group is NULL by definition, and so are ``microprice`` and ``complement_gap``).
