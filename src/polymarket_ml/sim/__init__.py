@@ -1,7 +1,9 @@
 """The protocol twin of Polymarket: Gamma, CLOB REST, Data API and WebSockets on one port.
 
 Engine (``engine``, ``market``, ``book``, ``trading``, ``catalog``) is pure and steps on a
-clock; ``payloads``/``payloads_gamma`` render wire shapes; ``server`` serves them.
+clock; ``payloads``/``payloads_gamma`` render wire shapes; ``server`` serves them. Trading
+(``auth``, ``accounts``, ``orders``, ``exchange``, ``trading_routes``) lets users sign in with
+API keys and trade against the simulated books.
 """
 
 from polymarket_ml.core.clock import SpeedClock

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from polymarket_ml.core.clock import Clock
 from polymarket_ml.sim.faults import FaultRule
@@ -16,6 +17,7 @@ class SimConfig:
     only when the clock does); by default simulated time starts at the wall clock's now and
     runs ``speed`` times faster. ``activity`` scales the message rate; ``step_interval_s`` is
     how often (in real seconds) the engine is stepped and queued frames are flushed.
+    ``starting_balance_usd`` is the pUSD each new trading wallet starts with.
     """
 
     host: str = "127.0.0.1"
@@ -30,6 +32,7 @@ class SimConfig:
     clock: Clock | None = field(default=None, compare=False)
     max_pending_frames: int = 200_000
     log_level: str = "warning"
+    starting_balance_usd: Decimal = Decimal(10_000)
 
     def __post_init__(self) -> None:
         if self.markets < 1:
@@ -38,5 +41,7 @@ class SimConfig:
             raise ValueError("SimConfig.speed must be positive")
         if not 0 <= self.port <= 65535:
             raise ValueError("SimConfig.port must be within 0-65535")
+        if self.starting_balance_usd < 0:
+            raise ValueError("SimConfig.starting_balance_usd must not be negative")
         if self.step_interval_s <= 0:
             raise ValueError("SimConfig.step_interval_s must be positive")

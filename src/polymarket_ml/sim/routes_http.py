@@ -170,7 +170,8 @@ def _event_id(event: SimEvent) -> str:
 
 
 class DataRoutes:
-    """``/data``: the public trade tape (``GET /data/trades``), newest first."""
+    """``/data``: the public trade tape (``GET /data/trades``), newest first; ``user`` filters
+    on the taker's wallet (``takerOnly`` default: simulator users appear as takers only)."""
 
     def __init__(self, engine: SimEngine) -> None:
         self.engine = engine
@@ -179,6 +180,7 @@ class DataRoutes:
         params = params_of(request)
         markets = set(values(params, "market"))
         side = request.query_params.get("side")
+        user = (request.query_params.get("user") or "").lower()
         try:
             limit = min(int(request.query_params.get("limit", "100")), 500)
             offset = int(request.query_params.get("offset", "0"))
@@ -193,6 +195,8 @@ class DataRoutes:
             if markets and trade.market.condition_id not in markets:
                 continue
             if side and trade.side.value != side.upper():
+                continue
+            if user and trade.taker_wallet.lower() != user:
                 continue
             if amount and float(trade.notional if cash else trade.size) < amount:
                 continue

@@ -19,12 +19,15 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
 from polymarket_ml.core.clock import SpeedClock
+from polymarket_ml.sim.accounts import Accounts
 from polymarket_ml.sim.clob_routes import json_response
 from polymarket_ml.sim.config import SimConfig
 from polymarket_ml.sim.engine import SimEngine
+from polymarket_ml.sim.exchange import TradingDesk
 from polymarket_ml.sim.faults import HTTP_KINDS, FaultInjector, FaultKind
 from polymarket_ml.sim.feed import FeedBook, FeedItem
 from polymarket_ml.sim.routes_http import all_routes
+from polymarket_ml.sim.trading_routes import TradingRoutes
 from polymarket_ml.sim.ws import RAW_SEND_KEY, Hub
 
 log = logging.getLogger(__name__)
@@ -66,8 +69,13 @@ class SimServer:
         )  # fmt: skip
         self.faults = FaultInjector(config.seed, list(config.faults))
         self.hub = Hub(self.faults, self._book_dump, config.max_pending_frames)
+        self.accounts = Accounts(config.seed, config.starting_balance_usd)
+        self.trading = TradingDesk(self.engine, self.accounts, config.seed,
+                                   self.hub.publish_user, self.hub.dispatch)  # fmt: skip
+        self.hub.user_auth = self._user_auth
         routes: list[Any] = [
             *all_routes(self.engine, self.clock, self.faults),
+            *TradingRoutes(self.trading, self.clock).routes(),
             WebSocketRoute("/ws/market", self._ws_market),
             WebSocketRoute("/ws/user", self._ws_user),
         ]
@@ -94,10 +102,23 @@ class SimServer:
     # ---- engine --------------------------------------------------------------------------
     def pump(self) -> list[FeedItem]:
         """Step the engine to the clock's now and queue the feed on the sockets."""
-        items = self.engine.step(self.clock.now())
+        now = self.clock.now()
+        items = self.engine.step(now)
         self.items_emitted += len(items)
         self.hub.dispatch(items)
+        self.trading.on_step(items, now)
         return items
+
+    def _user_auth(self, auth: Any) -> str | None:
+        """The API key of a user-channel ``auth`` object whose secret and passphrase match."""
+        if not isinstance(auth, dict):
+            return None
+        creds = self.accounts.keys.get(str(auth.get("apiKey", "")))
+        if creds is None or (auth.get("secret"), auth.get("passphrase")) != (
+            creds.secret, creds.passphrase,
+        ):  # fmt: skip
+            return None
+        return creds.key
 
     def _book_dump(self, asset_ids: list[str]) -> list[FeedBook]:
         books = []

@@ -46,6 +46,7 @@ class Connection:
         self.max_pending = max_pending
         self.frames_sent = 0
         self.closed = False
+        self.api_key: str | None = None  # user channel: the key whose events this socket gets
 
     def push(self, data: bytes) -> None:
         self.pending.append(data)
@@ -67,6 +68,8 @@ class Hub:
         self.book_dump = book_dump
         self.max_pending = max_pending
         self.connections: set[Connection] = set()
+        # User channel: maps the subscribe message's ``auth`` object to an API key (or None).
+        self.user_auth: Callable[[Any], str | None] = lambda auth: None
 
     def dispatch(self, items: list[FeedItem]) -> None:
         """Queue each item (encoded once) on every connection that wants it."""
@@ -151,14 +154,30 @@ class Hub:
                 )
         conn.wake.set()
 
-    @staticmethod
-    def _on_user(conn: Connection, message: dict[str, Any]) -> None:
+    def _on_user(self, conn: Connection, message: dict[str, Any]) -> None:
         markets = [str(m) for m in message.get("markets") or []]
+        if "auth" in message:
+            conn.api_key = self.user_auth(message["auth"])
         if str(message.get("operation", "subscribe")).lower() == "unsubscribe":
             conn.markets.difference_update(markets)
         else:
             conn.markets.update(markets)
             conn.subscribed = True
+
+    def publish_user(self, api_key: str, market: str, event: dict[str, Any]) -> None:
+        """Queue a user-channel event for the sockets of ``api_key`` subscribed to ``market``.
+
+        An empty ``markets`` list in the subscription means every market.
+        """
+        data: bytes | None = None
+        for conn in self.connections:
+            if conn.channel != "user" or not conn.subscribed or conn.api_key != api_key:
+                continue
+            if conn.markets and market not in conn.markets:
+                continue
+            if data is None:
+                data = _encode(event)
+            conn.push(data)
 
     async def _sender(self, conn: Connection) -> None:
         websocket = conn.websocket
