@@ -18,7 +18,7 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 import typer
 
 from polymarket_ml import __version__
-from polymarket_ml.cli import distributed
+from polymarket_ml.cli import distributed, executor_commands
 from polymarket_ml.core.errors import ConfigError, PmmlError
 from polymarket_ml.executor.config import dump_executor_config, load_executor_config
 from polymarket_ml.runtime.up import UpOptions, default_sqlite_url, run_up
@@ -275,6 +275,11 @@ def sim(
 app.command("worker")(friendly_errors(distributed.worker))
 app.command("beat")(friendly_errors(distributed.beat))
 app.command("collector")(friendly_errors(distributed.collector))
+app.add_typer(executor_commands.executor_app, name="executor")
+app.command("positions")(friendly_errors(executor_commands.positions))
+app.command("signals")(friendly_errors(executor_commands.signals))
+app.command("kill")(friendly_errors(executor_commands.kill))
+app.command("resume")(friendly_errors(executor_commands.resume))
 
 
 def main() -> None:

@@ -85,6 +85,7 @@ class Collector:
         self._flush_rows = flush_rows
         self._queue: asyncio.Queue[TradeRecord] = asyncio.Queue(maxsize=queue_max)
         self._market_of: dict[str, int] = {}  # followed token -> market id
+        self.trade_listeners: list[Callable[[Trade], None]] = []  # e.g. the paper executor
         s = ctx.settings
         self._whales = (s.whale_tier_1_usd, s.whale_tier_2_usd, s.whale_tier_3_usd)
         self.pool = MarketStreamPool(
@@ -234,6 +235,8 @@ class Collector:
             return
         trade = self._classified(trade)
         self.ctx.metrics.add(trade)
+        for listener in self.trade_listeners:  # must be quick: on the hot path
+            listener(trade)
         await self._queue.put((market_id, trade))
 
     def _classified(self, trade: Trade) -> Trade:

@@ -46,3 +46,17 @@ class DataError(PmmlError):
 
     Streams log the raw payload, count it and go on; one bad frame never stops collection.
     """
+
+
+class NotFoundError(PmmlError):
+    """Something asked for by name does not exist (a table, a column, a market).
+
+    Nothing is retried: the API answers 404 with the message, the CLI prints it.
+    """
+
+
+class InvalidInputError(PmmlError):
+    """A request is well-formed but asks for something not allowed (an unknown sort column).
+
+    Nothing is retried: the API answers 422 with the message, the CLI prints it.
+    """

@@ -273,6 +273,7 @@ class Position:
     fees_usd: Decimal = Decimal(0)
     closed_at: datetime | None = None
     exit_reason: str | None = None
+    exit_price: Decimal | None = None  # of the last reduction (sale or settlement payout)
     id: int | None = None
 
     @property

@@ -2,11 +2,14 @@
 
 The scheduler (discovery, tier updates, the five snapshot tiers, cleanup) and the WebSocket
 collector share one event loop, one database (SQLite under ``--data-dir`` unless ``DATABASE_URL``
-says otherwise) and in-process trade metrics. With ``--sim`` the simulator runs in the same
-process and everything points at it; ``--speed N`` runs simulated time N times faster (markets
-resolve, tiers change and snapshots fire N times as often). Raw frames are journaled under
-``<data-dir>/journal`` unless ``PMML_JOURNAL_ENABLED=false``. SIGINT/SIGTERM stop it cleanly:
-runs in flight finish and buffered trades are written.
+says otherwise) and in-process trade metrics; the API (monitoring, ``/metrics``, ``/docs``)
+serves on ``--port``, bound to ``PMML_API_HOST`` (127.0.0.1 by default). With ``--sim`` the
+simulator runs in the same process and everything points at it; ``--speed N`` runs simulated
+time N times faster (markets resolve, tiers change and snapshots fire N times as often). Raw
+frames are journaled under ``<data-dir>/journal`` unless ``PMML_JOURNAL_ENABLED=false``. The
+executor scans on the same loop, trading on the collector's books and trades (paper mode unless
+``executor_config.yaml`` says live).
+SIGINT/SIGTERM stop it cleanly: runs in flight finish and buffered trades are written.
 """
 
 from __future__ import annotations
@@ -22,15 +25,25 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from sqlalchemy import Engine
+
+from polymarket_ml.api.app import create_app, serve
+from polymarket_ml.api.state import ApiState
 from polymarket_ml.collection.collector import Collector
 from polymarket_ml.collection.journal import JournalWriter
 from polymarket_ml.collection.metrics import InProcessTradeMetrics
 from polymarket_ml.core.clock import Clock, SpeedClock, SystemClock
 from polymarket_ml.core.enums import Tier
+from polymarket_ml.runtime.executor_process import executor_for_up, scan_period_secs
 from polymarket_ml.runtime.jobs import run_job
 from polymarket_ml.runtime.schedule import build_schedule
 from polymarket_ml.runtime.scheduler import Scheduler
-from polymarket_ml.runtime.wiring import collection_context, open_database, open_exchange
+from polymarket_ml.runtime.wiring import (
+    Exchange,
+    collection_context,
+    open_database,
+    open_exchange,
+)
 from polymarket_ml.settings import Settings
 from polymarket_ml.storage.repositories import MarketRepository
 
@@ -106,12 +119,22 @@ async def run_up(
         scheduler = Scheduler(
             build_schedule(settings.collection), partial(run_job, ctx), speed=options.speed
         )
+        executor = executor_for_up(settings, engine, clock, collector)
+        period = scan_period_secs(executor.config, clock)
+        echo(f"executor: {executor.mode.value} trading, a scan every {period:g} s")
         echo("collecting; Ctrl-C stops cleanly")
         gc.freeze()  # start-up objects leave the GC's generations: cheaper hot path
         tasks = [
             asyncio.create_task(scheduler.run(stop), name="scheduler"),
             asyncio.create_task(collector.run(stop), name="collector"),
+            asyncio.create_task(executor.run(stop, period_secs=period), name="executor"),
             asyncio.create_task(_report(collector, stop, options, echo), name="status"),
+            asyncio.create_task(
+                _serve_api(
+                    settings, options, engine, clock, collector, exchange, scheduler, echo, stop
+                ),
+                name="api",
+            ),
         ]
         try:
             await asyncio.gather(*tasks)
@@ -119,6 +142,31 @@ async def run_up(
             stop.set()
             await asyncio.gather(*tasks, return_exceptions=True)
             echo(f"stopped: {collector.stats.trades_stored} trades stored this run")
+
+
+async def _serve_api(
+    settings: Settings,
+    options: UpOptions,
+    engine: Engine,
+    clock: Clock,
+    collector: Collector,
+    exchange: Exchange,
+    scheduler: Scheduler,
+    echo: Callable[[str], None],
+    stop: asyncio.Event,
+) -> None:
+    """The API on ``options.port`` (bound to ``PMML_API_HOST``, 127.0.0.1 by default)."""
+    state = ApiState(
+        settings=settings,
+        engine=engine,
+        clock=clock,
+        collector=collector,
+        breakers=exchange.breakers,
+        scheduler=scheduler,
+    )
+    api = settings.api.model_copy(update={"api_port": options.port})
+    echo(f"api: http://{api.api_host}:{api.api_port}/docs")
+    await serve(create_app(state), api, stop)
 
 
 async def _report(

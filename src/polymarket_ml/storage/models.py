@@ -31,6 +31,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -392,6 +393,10 @@ class ExecutorStateRow(Base):
     halted: Mapped[bool] = mapped_column(Boolean, default=False)
     halted_reason: Mapped[str | None] = mapped_column(Text)
     halted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    entries_paused: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )  # a drawdown breach, latched until a person resumes
+    resumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the last `pmml resume`
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -33,8 +33,10 @@ from polymarket_ml.core.snapshot import SNAPSHOT_COLUMNS, FeatureSnapshot
 from polymarket_ml.core.types import (
     EquityPoint,
     Fill,
+    Level,
     Market,
     Order,
+    OrderbookSnapshot,
     Position,
     Signal,
     TaskRun,
@@ -46,6 +48,7 @@ from polymarket_ml.storage.models import (
     ExecutorStateRow,
     FillRow,
     MarketRow,
+    OrderbookSnapshotRow,
     OrderRow,
     PositionRow,
     SignalRow,
@@ -290,6 +293,15 @@ class SnapshotRepository:
         )
         return {row.market_id: snapshot_from_row(row) for row in self.session.scalars(query)}
 
+    def since(self, start: datetime) -> list[FeatureSnapshot]:
+        """Every snapshot taken after ``start``, oldest first (the executor's incremental read)."""
+        query = (
+            select(SnapshotRow)
+            .where(SnapshotRow.timestamp > start)
+            .order_by(SnapshotRow.timestamp, SnapshotRow.id)
+        )
+        return [snapshot_from_row(r) for r in self.session.scalars(query)]
+
     def for_market(
         self, market_id: int, *, since: datetime | None = None, limit: int = 1000
     ) -> list[FeatureSnapshot]:
@@ -323,6 +335,14 @@ class TradeRepository:
         )
         return [(r.market_id, trade_from_row(r)) for r in self.session.scalars(query)]
 
+    def after_id(self, last_id: int, *, limit: int = 50_000) -> list[tuple[int, int, Trade]]:
+        """Trades stored after row ``last_id`` as (row id, market id, trade), in storage order."""
+        query = select(TradeRow).where(TradeRow.id > last_id).order_by(TradeRow.id).limit(limit)
+        return [(r.id, r.market_id, trade_from_row(r)) for r in self.session.scalars(query)]
+
+    def last_id(self) -> int:
+        return int(self.session.scalar(select(func.max(TradeRow.id))) or 0)
+
     def count(self, market_id: int | None = None) -> int:
         query = select(func.count()).select_from(TradeRow)
         if market_id is not None:
@@ -345,6 +365,40 @@ def trade_from_row(row: TradeRow) -> Trade:
         whale_tier=WhaleTier(row.whale_tier),
         best_bid=row.best_bid,
         best_ask=row.best_ask,
+    )
+
+
+class OrderbookRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def latest_per_token(self, since: datetime) -> dict[str, OrderbookSnapshot]:
+        """The newest stored book of each token taken after ``since``."""
+        newest = (
+            select(
+                OrderbookSnapshotRow.token_id, func.max(OrderbookSnapshotRow.timestamp).label("ts")
+            )
+            .where(OrderbookSnapshotRow.timestamp > since)
+            .group_by(OrderbookSnapshotRow.token_id)
+            .subquery()
+        )
+        query = select(OrderbookSnapshotRow).join(
+            newest,
+            (OrderbookSnapshotRow.token_id == newest.c.token_id)
+            & (OrderbookSnapshotRow.timestamp == newest.c.ts),
+        )
+        return {r.token_id: orderbook_from_row(r) for r in self.session.scalars(query)}
+
+
+def orderbook_from_row(r: OrderbookSnapshotRow) -> OrderbookSnapshot:
+    return OrderbookSnapshot(
+        market_id=r.market_id,
+        token_id=r.token_id,
+        timestamp=r.timestamp,
+        bids=tuple(Level(Decimal(p), Decimal(q)) for p, q in r.bids),
+        asks=tuple(Level(Decimal(p), Decimal(q)) for p, q in r.asks),
+        exchange_ts=r.exchange_ts,
+        tier=_opt_tier(r.tier),
     )
 
 
@@ -482,32 +536,54 @@ class SignalRepository:
         if reasons:
             row.risk_reasons = list(reasons)
 
-    def recent(self, limit: int = 100) -> list[Signal]:
-        query = (
-            select(SignalRow)
-            .order_by(SignalRow.created_at.desc(), SignalRow.id.desc())
-            .limit(limit)
-        )
-        return [
-            Signal(
-                id=r.id,
-                strategy=r.strategy,
-                market_id=r.market_id,
-                token_id=r.token_id,
-                side=Side(r.side),
-                reason=r.reason,
-                created_at=r.created_at,
-                price_at_signal=r.price_at_signal,
-                edge=r.edge,
-                confidence=r.confidence,
-                suggested_size_usd=r.suggested_size_usd,
-                outcome=Outcome(r.outcome) if r.outcome else None,
-                is_exit=r.is_exit,
-                status=SignalStatus(r.status),
-                risk_reasons=tuple(r.risk_reasons or ()),
+    def recent(
+        self,
+        limit: int = 100,
+        *,
+        status: SignalStatus | None = None,
+        strategy: str | None = None,
+    ) -> list[Signal]:
+        query = select(SignalRow)
+        if status is not None:
+            query = query.where(SignalRow.status == status.value)
+        if strategy is not None:
+            query = query.where(SignalRow.strategy == strategy)
+        query = query.order_by(SignalRow.created_at.desc(), SignalRow.id.desc()).limit(limit)
+        return [signal_from_row(r) for r in self.session.scalars(query)]
+
+    def with_status(self, status: SignalStatus) -> list[Signal]:
+        """Every signal in ``status``, oldest first (approved ones wait for their orders)."""
+        query = select(SignalRow).where(SignalRow.status == status.value).order_by(SignalRow.id)
+        return [signal_from_row(r) for r in self.session.scalars(query)]
+
+    def counts(self) -> dict[tuple[str, SignalStatus], int]:
+        """Signals per (strategy, status)."""
+        rows = self.session.execute(
+            select(SignalRow.strategy, SignalRow.status, func.count()).group_by(
+                SignalRow.strategy, SignalRow.status
             )
-            for r in self.session.scalars(query)
-        ]
+        )
+        return {(strategy, SignalStatus(status)): int(n) for strategy, status, n in rows}
+
+
+def signal_from_row(r: SignalRow) -> Signal:
+    return Signal(
+        id=r.id,
+        strategy=r.strategy,
+        market_id=r.market_id,
+        token_id=r.token_id,
+        side=Side(r.side),
+        reason=r.reason,
+        created_at=r.created_at,
+        price_at_signal=r.price_at_signal,
+        edge=r.edge,
+        confidence=r.confidence,
+        suggested_size_usd=r.suggested_size_usd,
+        outcome=Outcome(r.outcome) if r.outcome else None,
+        is_exit=r.is_exit,
+        status=SignalStatus(r.status),
+        risk_reasons=tuple(r.risk_reasons or ()),
+    )
 
 
 class PositionRepository:
@@ -536,6 +612,7 @@ class PositionRepository:
         row.opened_at = position.opened_at
         row.closed_at = position.closed_at
         row.exit_reason = position.exit_reason
+        row.exit_price = position.exit_price
         row.updated_at = now
         if position.id is None:
             self.session.add(row)
@@ -547,6 +624,33 @@ class PositionRepository:
         if mode is not None:
             query = query.where(PositionRow.mode == mode.value)
         return [position_from_row(r) for r in self.session.scalars(query.order_by(PositionRow.id))]
+
+    def recent(
+        self, mode: ExecutionMode | None = None, *, include_closed: bool = True, limit: int = 100
+    ) -> list[Position]:
+        """Positions, newest first; only the open ones unless ``include_closed``."""
+        query = select(PositionRow)
+        if mode is not None:
+            query = query.where(PositionRow.mode == mode.value)
+        if not include_closed:
+            query = query.where(PositionRow.status == PositionStatus.OPEN.value)
+        query = query.order_by(PositionRow.opened_at.desc(), PositionRow.id.desc()).limit(limit)
+        return [position_from_row(r) for r in self.session.scalars(query)]
+
+    def totals(self, mode: ExecutionMode) -> tuple[Decimal, Decimal]:
+        """Realized P&L and fees summed over every position of ``mode`` (open or not).
+
+        Summed here, not in SQL: SQLite adds NUMERIC values as floats, which is not exact.
+        """
+        rows = self.session.execute(
+            select(PositionRow.realized_pnl_usd, PositionRow.fees_usd).where(
+                PositionRow.mode == mode.value
+            )
+        ).all()
+        return (
+            sum((r for r, _ in rows), Decimal(0)),
+            sum((f for _, f in rows), Decimal(0)),
+        )
 
 
 def position_from_row(row: PositionRow) -> Position:
@@ -567,6 +671,7 @@ def position_from_row(row: PositionRow) -> Position:
         fees_usd=row.fees_usd,
         closed_at=row.closed_at,
         exit_reason=row.exit_reason,
+        exit_price=row.exit_price,
     )
 
 
@@ -600,46 +705,38 @@ class OrderRepository:
         return row.id
 
     def update_status(
-        self, order_id: int, status: OrderStatus, *, filled_size: Decimal, now: datetime
+        self,
+        order_id: int,
+        status: OrderStatus,
+        *,
+        filled_size: Decimal,
+        now: datetime,
+        avg_fill_price: Decimal | None = None,
+        reject_reason: str | None = None,
     ) -> None:
         row = self.session.get_one(OrderRow, order_id)
         row.status = status.value
         row.filled_size = filled_size
         row.updated_at = now
+        if avg_fill_price is not None:
+            row.avg_fill_price = avg_fill_price
+        if reject_reason is not None:
+            row.reject_reason = reject_reason
 
     def open_orders(self, mode: ExecutionMode | None = None) -> list[Order]:
-        live = (
-            OrderStatus.OPEN.value,
-            OrderStatus.PARTIALLY_FILLED.value,
-            OrderStatus.PENDING.value,
-        )
-        query = select(OrderRow).where(OrderRow.status.in_(live))
+        query = select(OrderRow).where(OrderRow.status.in_(_LIVE_ORDER_STATUSES))
         if mode is not None:
             query = query.where(OrderRow.mode == mode.value)
-        return [
-            Order(
-                id=r.id,
-                client_order_id=r.client_order_id,
-                market_id=r.market_id,
-                token_id=r.token_id,
-                side=Side(r.side),
-                price=r.price,
-                size=r.size,
-                order_type=OrderType(r.order_type),
-                mode=ExecutionMode(r.mode),
-                status=OrderStatus(r.status),
-                created_at=r.created_at,
-                updated_at=r.updated_at,
-                filled_size=r.filled_size,
-                exchange_order_id=r.exchange_order_id,
-                signal_id=r.signal_id,
-                strategy=r.strategy,
-                post_only=r.post_only,
-                expires_at=r.expires_at,
-                reject_reason=r.reject_reason,
-            )
-            for r in self.session.scalars(query.order_by(OrderRow.id))
-        ]
+        return [order_from_row(r) for r in self.session.scalars(query.order_by(OrderRow.id))]
+
+    def cancel_open(self, mode: ExecutionMode, *, now: datetime, reason: str) -> int:
+        """Mark every open order of ``mode`` cancelled; return how many were."""
+        result = self.session.execute(
+            update(OrderRow)
+            .where(OrderRow.mode == mode.value, OrderRow.status.in_(_LIVE_ORDER_STATUSES))
+            .values(status=OrderStatus.CANCELLED.value, reject_reason=reason, updated_at=now)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
 
     def add_fill(self, fill: Fill) -> int:
         row = FillRow(
@@ -684,6 +781,37 @@ class OrderRepository:
         ]
 
 
+_LIVE_ORDER_STATUSES = (
+    OrderStatus.OPEN.value,
+    OrderStatus.PARTIALLY_FILLED.value,
+    OrderStatus.PENDING.value,
+)
+
+
+def order_from_row(r: OrderRow) -> Order:
+    return Order(
+        id=r.id,
+        client_order_id=r.client_order_id,
+        market_id=r.market_id,
+        token_id=r.token_id,
+        side=Side(r.side),
+        price=r.price,
+        size=r.size,
+        order_type=OrderType(r.order_type),
+        mode=ExecutionMode(r.mode),
+        status=OrderStatus(r.status),
+        created_at=r.created_at,
+        updated_at=r.updated_at,
+        filled_size=r.filled_size,
+        exchange_order_id=r.exchange_order_id,
+        signal_id=r.signal_id,
+        strategy=r.strategy,
+        post_only=r.post_only,
+        expires_at=r.expires_at,
+        reject_reason=r.reject_reason,
+    )
+
+
 class ExecutorRepository:
     """Balance/equity history and the executor's durable state (halted or not, cash)."""
 
@@ -713,23 +841,68 @@ class ExecutorRepository:
         query = select(EquityHistoryRow).where(EquityHistoryRow.mode == mode.value)
         if since is not None:
             query = query.where(EquityHistoryRow.timestamp >= since)
-        return [
-            EquityPoint(
-                timestamp=r.timestamp,
-                mode=ExecutionMode(r.mode),
-                cash_usd=r.cash_usd,
-                positions_value_usd=r.positions_value_usd,
-                realized_pnl_usd=r.realized_pnl_usd,
-                unrealized_pnl_usd=r.unrealized_pnl_usd,
-                fees_usd=r.fees_usd,
-                peak_equity_usd=r.peak_equity_usd,
-                halted=r.halted,
-            )
-            for r in self.session.scalars(query.order_by(EquityHistoryRow.timestamp))
-        ]
+        query = query.order_by(EquityHistoryRow.timestamp, EquityHistoryRow.id)
+        return [_equity_from_row(r) for r in self.session.scalars(query)]
 
     def state(self, mode: ExecutionMode) -> ExecutorStateRow | None:
         return self.session.get(ExecutorStateRow, mode.value)
+
+    def latest_equity(self, mode: ExecutionMode) -> EquityPoint | None:
+        row = self.session.scalars(
+            select(EquityHistoryRow)
+            .where(EquityHistoryRow.mode == mode.value)
+            .order_by(EquityHistoryRow.timestamp.desc(), EquityHistoryRow.id.desc())
+            .limit(1)
+        ).first()
+        return None if row is None else _equity_from_row(row)
+
+    def save_balances(
+        self,
+        mode: ExecutionMode,
+        *,
+        starting_balance_usd: Decimal,
+        cash_usd: Decimal,
+        peak_equity_usd: Decimal,
+        entries_paused: bool,
+        now: datetime,
+    ) -> None:
+        """The executor's own figures; ``halted`` (a person's switch) is left as it is."""
+        row = self.session.get(ExecutorStateRow, mode.value)
+        if row is None:
+            row = ExecutorStateRow(mode=mode.value, halted=False)
+            self.session.add(row)
+        row.starting_balance_usd = starting_balance_usd
+        row.cash_usd = cash_usd
+        row.peak_equity_usd = peak_equity_usd
+        row.entries_paused = entries_paused
+        row.updated_at = now
+
+    def set_halted(
+        self, mode: ExecutionMode, halted: bool, *, reason: str | None, now: datetime
+    ) -> bool:
+        """Switch the kill switch; False when the executor of ``mode`` never ran (no state)."""
+        row = self.session.get(ExecutorStateRow, mode.value)
+        if row is None:
+            return False
+        if halted and not row.halted:
+            row.halted_at = now
+        row.halted = halted
+        row.halted_reason = reason
+        row.updated_at = now
+        return True
+
+    def mark_resumed(self, mode: ExecutionMode, *, peak_equity_usd: Decimal, now: datetime) -> bool:
+        """Clear the kill switch and the drawdown latch, reset the peak; False without state."""
+        row = self.session.get(ExecutorStateRow, mode.value)
+        if row is None:
+            return False
+        row.halted = False
+        row.halted_reason = None
+        row.entries_paused = False
+        row.peak_equity_usd = peak_equity_usd
+        row.resumed_at = now
+        row.updated_at = now
+        return True
 
     def save_state(
         self,
@@ -754,3 +927,17 @@ class ExecutorRepository:
         row.halted = halted
         row.halted_reason = halted_reason
         row.updated_at = now
+
+
+def _equity_from_row(r: EquityHistoryRow) -> EquityPoint:
+    return EquityPoint(
+        timestamp=r.timestamp,
+        mode=ExecutionMode(r.mode),
+        cash_usd=r.cash_usd,
+        positions_value_usd=r.positions_value_usd,
+        realized_pnl_usd=r.realized_pnl_usd,
+        unrealized_pnl_usd=r.unrealized_pnl_usd,
+        fees_usd=r.fees_usd,
+        peak_equity_usd=r.peak_equity_usd,
+        halted=r.halted,
+    )

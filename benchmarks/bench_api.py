@@ -1,0 +1,257 @@
+"""The monitoring API under load, over a PostgreSQL database of a million snapshot rows.
+
+The API runs in its own process (uvicorn on 127.0.0.1, as ``pmml up`` serves it); a load
+generator of ``CLIENTS`` concurrent httpx clients calls each endpoint a bounded number of times
+(and for a bounded duration). Figures per endpoint: p50 and p99 latency, requests per second;
+the target is p99 under 50 ms. The baseline is ``GET /api/admin/settings``, an endpoint that
+touches no database, measured in the same run: its p99 is the cost of HTTP and the framework.
+
+Full size: 1,000,000 snapshots; ``--quick``: 50,000.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+from sqlalchemy import Engine, insert
+
+from benchmarks.bench_storage import postgres_engine
+from polymarket_ml.core.enums import TaskStatus, Tier
+from polymarket_ml.core.snapshot import FeatureSnapshot
+from polymarket_ml.core.types import Market
+from polymarket_ml.storage.bulk import write_snapshots
+from polymarket_ml.storage.engine import make_session_factory
+from polymarket_ml.storage.models import TaskRunRow, TierTransitionRow
+from polymarket_ml.storage.repositories import MarketRepository
+
+MARKETS = 200
+CLIENTS = 8
+TOKEN = "bench-token"
+TARGET_P99_MS = 50.0
+ENDPOINTS = (
+    "/api/admin/settings",  # baseline: no database
+    "/api/monitoring/health",
+    "/api/monitoring/critical",
+    "/api/monitoring/websocket-coverage",
+    "/api/monitoring/tier-transitions?hours=24",
+    "/api/monitoring/task-activity?hours=24",
+    "/api/monitoring/redis-stats",
+    "/api/database/tables",
+    "/api/database/tables/snapshots?page=3&page_size=50",
+    "/metrics",
+)
+
+
+def run(quick: bool = False) -> list[str]:
+    snapshots = 50_000 if quick else 1_000_000
+    requests = 200 if quick else 1000
+    with postgres_engine() as engine:
+        started = time.perf_counter()
+        seed(engine, snapshots)
+        with engine.connect() as conn:
+            conn.exec_driver_sql("ANALYZE")
+        seeded = time.perf_counter() - started
+        url = engine.url.render_as_string(hide_password=False)
+        with api_process(url) as base:
+            results = asyncio.run(load_all(base, requests))
+    lines = [f"seeded {snapshots:,} snapshots (+ markets, transitions, task runs) in {seeded:.1f}s"]
+    lines.append(f"{'endpoint':<52} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8}  ({CLIENTS} clients)")
+    baseline_p99 = results[ENDPOINTS[0]][1]
+    for path, (p50, p99, rate) in results.items():
+        verdict = "ok" if p99 < TARGET_P99_MS else f"OVER {TARGET_P99_MS:g} ms"
+        lines.append(
+            f"{path:<52} {p50:8.1f} {p99:8.1f} {rate:8.0f}  {verdict},"
+            f" p99 {p99 / baseline_p99:.1f}x baseline"
+        )
+    return lines
+
+
+# -- data ------------------------------------------------------------------------------------
+
+
+def seed(engine: Engine, n_snapshots: int) -> None:
+    now = datetime.now(UTC)
+    with make_session_factory(engine).begin() as s:
+        repo = MarketRepository(s)
+        ids = [
+            repo.upsert(
+                Market(
+                    condition_id=f"0x{i:064x}",
+                    question=f"Q{i}?",
+                    yes_token_id=f"{i:070d}1",
+                    no_token_id=f"{i:070d}2",
+                    tier=Tier(i % 5),
+                ),
+                now=now,
+            ).id
+            or 0
+            for i in range(MARKETS)
+        ]
+    write_snapshots(engine, snapshot_rows(ids, n_snapshots, now))
+    rng = random.Random(3)
+    transitions = [
+        {
+            "market_id": rng.choice(ids),
+            "from_tier": a,
+            "to_tier": None if a == 4 else a + 1,
+            "transitioned_at": now - timedelta(seconds=rng.uniform(0, 7 * 86400)),
+            "reason": "bench",
+        }
+        for a in (rng.randrange(5) for _ in range(20_000))
+    ]
+    with engine.begin() as conn:
+        conn.execute(insert(TierTransitionRow), transitions)
+        conn.execute(insert(TaskRunRow), list(task_runs(now, days=7)))
+
+
+def snapshot_rows(ids: list[int], n: int, now: datetime) -> Iterator[FeatureSnapshot]:
+    """``n`` snapshots, newest at ``now``, every market's spaced by its tier's interval."""
+    intervals = {0: 3600, 1: 300, 2: 60, 3: 30, 4: 15}
+    per_market = n // len(ids)
+    for step in range(per_market):
+        for i, market_id in enumerate(ids):
+            tier = i % 5
+            yield FeatureSnapshot(
+                market_id=market_id,
+                timestamp=now - timedelta(seconds=intervals[tier] * (per_market - step)),
+                tier=Tier(tier),
+                price=0.5,
+                spread=0.01,
+            )
+
+
+def task_runs(now: datetime, days: int) -> Iterator[dict[str, object]]:
+    """A week of the real schedule: every snapshot tier, tier updates and discovery."""
+    rng = random.Random(4)
+    jobs = [("snapshot", t, s) for t, s in ((0, 3600), (1, 300), (2, 60), (3, 30), (4, 15))]
+    jobs += [("tier_update", None, 60), ("discovery", None, 600)]
+    for name, tier, every in jobs:
+        for k in range(days * 86400 // every):
+            started = now - timedelta(seconds=k * every)
+            ms = int(rng.lognormvariate(5, 0.6))
+            failed = rng.random() < 0.01
+            yield {
+                "task_name": name,
+                "task_id": f"{name}-{tier}-{k}",
+                "tier": tier,
+                "started_at": started,
+                "finished_at": started + timedelta(milliseconds=ms),
+                "duration_ms": ms,
+                "status": (TaskStatus.FAILED if failed else TaskStatus.SUCCESS).value,
+                "error_message": "StorageError: bench" if failed else None,
+            }
+
+
+# -- the server --------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class api_process:  # noqa: N801 - used as a context manager, reads like one
+    """The API served by uvicorn in a child process; yields its base URL."""
+
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
+        self.port = free_port()
+        self.tmp = tempfile.TemporaryDirectory(prefix="pmml_bench_api_")
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> str:
+        code = (
+            "from benchmarks.bench_api import serve_for_bench;"
+            f"serve_for_bench({self.database_url!r}, {self.port}, {self.tmp.name!r})"
+        )
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PMML_")}
+        root = str(Path(__file__).resolve().parents[1])
+        env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
+        self.proc = subprocess.Popen([sys.executable, "-c", code], env=env, cwd=root)
+        base = f"http://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(f"{base}/api/monitoring/redis-stats", timeout=1)
+                return base
+            except httpx.TransportError:
+                if self.proc.poll() is not None:
+                    raise RuntimeError("the API process exited during start-up") from None
+                time.sleep(0.1)
+        raise RuntimeError("the API did not start within 30 s")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(10)
+        self.tmp.cleanup()
+
+
+def serve_for_bench(database_url: str, port: int, data_dir: str) -> None:
+    """Run in the child process: the API over ``database_url`` until terminated."""
+    from polymarket_ml.api.app import create_app, serve
+    from polymarket_ml.api.state import ApiState
+    from polymarket_ml.settings import load_settings
+    from polymarket_ml.storage.engine import make_engine
+
+    settings = load_settings(
+        general={"data_dir": Path(data_dir)}, api={"api_port": port}, database={"url": database_url}
+    )
+    engine = make_engine(database_url, pool_size=10)
+    app = create_app(ApiState(settings=settings, engine=engine, token=TOKEN))
+    asyncio.run(serve(app, settings.api, asyncio.Event()))
+
+
+# -- the load ----------------------------------------------------------------------------------
+
+
+async def load_all(base: str, requests: int) -> dict[str, tuple[float, float, float]]:
+    out = {}
+    limits = httpx.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as http:
+        for path in ENDPOINTS:
+            for _ in range(10):  # warm up; /critical may say 503 (a slow seed ages snapshots)
+                response = await http.get(path)
+                if response.status_code >= 500 and not path.endswith("/critical"):
+                    response.raise_for_status()
+            out[path] = await load(http, path, requests, max_secs=20)
+    return out
+
+
+async def load(
+    http: httpx.AsyncClient, path: str, requests: int, *, max_secs: float
+) -> tuple[float, float, float]:
+    """``requests`` GETs by ``CLIENTS`` concurrent workers (or ``max_secs``): p50, p99, rate."""
+    latencies: list[float] = []
+    remaining = requests
+    deadline = time.perf_counter() + max_secs
+
+    async def worker() -> None:
+        nonlocal remaining
+        while remaining > 0 and time.perf_counter() < deadline:
+            remaining -= 1
+            started = time.perf_counter()
+            response = await http.get(path)
+            latencies.append((time.perf_counter() - started) * 1000)
+            if response.status_code >= 500 and not path.endswith("/critical"):
+                raise RuntimeError(f"{path}: {response.status_code} {response.text[:200]}")
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(CLIENTS)))
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    p50 = latencies[len(latencies) // 2]
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    return p50, p99, len(latencies) / elapsed

@@ -1,0 +1,824 @@
+"""The executor service: scanner → strategies → signals → risk → sizing → execution → positions.
+
+One :meth:`Executor.scan` reads what changed in the database (markets, snapshots, the control
+state a person sets with ``pmml kill``/``pmml resume``, and, without a live feed, stored books
+and trades), then, in order:
+
+1. follows the kill switch (halting cancels every open order) and a resume (clears the
+   drawdown latch, the peak becomes the current equity);
+2. fills resting orders from the trades seen since the last scan;
+3. times out orders: ``limit`` orders expire, ``spread`` orders fall back to a market order
+   for what is left, and signals unfilled after ``scanner.signal_ttl_secs`` expire;
+4. settles positions of resolved markets (YES 1 / NO 0 / VOID 0.5) and marks the others at
+   the bid; a drawdown past ``max_drawdown_pct`` latches ``entries_paused``;
+5. exits: each open position's strategy (``safe_should_exit``), then take-profit/stop-loss;
+6. entries: the enabled strategies over every market (``safe_scan``);
+7. stores every signal with its status, orders, fills, positions, the executor state and one
+   equity point, in one transaction.
+
+Every signal ends ``rejected`` (risk, sizing or execution said no, with the reasons),
+``approved`` (an order rests), ``executed`` (something filled) or ``expired`` (its resting
+order timed out or it outlived its TTL unfilled). One position per token: an entry signal on a
+token held or being entered is rejected as ``position_open``. Exits are market orders.
+
+A new :class:`Executor` resumes from the database: open positions, resting orders, cash, peak,
+halted and paused state. Performs database I/O; time comes from the injected clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import itertools
+import logging
+import time
+import uuid
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import Engine
+
+from polymarket_ml.core.clock import Clock
+from polymarket_ml.core.enums import (
+    ExecutionMode,
+    OrderStatus,
+    OrderType,
+    Outcome,
+    Side,
+    SignalStatus,
+)
+from polymarket_ml.core.errors import ConfigError
+from polymarket_ml.core.snapshot import FeatureSnapshot
+from polymarket_ml.core.types import (
+    Book,
+    EquityPoint,
+    Market,
+    Order,
+    OrderbookSnapshot,
+    Position,
+    Signal,
+    Trade,
+)
+from polymarket_ml.executor.book_walk import round_to_tick
+from polymarket_ml.executor.config import ExecutionStyle, ExecutorConfig
+from polymarket_ml.executor.execution import (
+    BookSource,
+    Execution,
+    ExecutionReport,
+    OrderIntent,
+    RestingOrder,
+)
+from polymarket_ml.executor.fees import CONSERVATIVE_FEE, FeeSchedule
+from polymarket_ml.executor.market_state import MarketData, MarketState
+from polymarket_ml.executor.paper import PaperExecution, StoredBooks
+from polymarket_ml.executor.paper_fills import PaperFill
+from polymarket_ml.executor.portfolio import Portfolio
+from polymarket_ml.executor.risk import (
+    PendingOrder,
+    PortfolioState,
+    check_signal,
+    drawdown_breached,
+    exit_for_limits,
+)
+from polymarket_ml.executor.sizing import MarketLimits, size_entry, size_exit
+from polymarket_ml.executor.strategies.base import MarketView, safe_scan, safe_should_exit
+from polymarket_ml.executor.strategies.registry import BUILT_IN, StrategyRegistry
+from polymarket_ml.storage.engine import make_session_factory
+from polymarket_ml.storage.repositories import (
+    ExecutorRepository,
+    MarketRepository,
+    OrderbookRepository,
+    OrderRepository,
+    PositionRepository,
+    SignalRepository,
+    SnapshotRepository,
+    TradeRepository,
+)
+
+log = logging.getLogger(__name__)
+
+_ZERO = Decimal(0)
+_TWO = Decimal(2)
+_SNAPSHOT_OVERLAP = timedelta(minutes=5)  # snapshots may be stored a little after their time
+_HALTED = "halted: the kill switch is on"
+
+
+@dataclass(slots=True)
+class _SignalRecord:
+    signal: Signal
+    id: int | None = None
+    decided_at: datetime | None = None
+    dirty: bool = True
+
+
+@dataclass(slots=True)
+class _OrderRecord:
+    order: Order
+    signal: _SignalRecord | None
+    is_exit: bool
+    exit_reason: str | None
+    fallback_limit: Decimal | None  # spread: the market order's limit after the timeout
+    fee: FeeSchedule
+    id: int | None = None
+    fills: list[PaperFill] = field(default_factory=list)  # not stored yet
+    filled_notional: Decimal = _ZERO
+    dirty: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class _Control:
+    halted: bool
+    entries_paused: bool
+    resumed_at: datetime | None
+
+
+@dataclass(slots=True)
+class _Inputs:
+    control: _Control | None
+    markets: list[Market]
+    snapshots: list[FeatureSnapshot]
+    books: dict[str, OrderbookSnapshot] | None
+    trades: list[tuple[int, int, Trade]]
+
+
+@dataclass(slots=True)
+class ScanStats:
+    """What the last scan did, and totals since start (for status lines and the API)."""
+
+    scans: int = 0
+    last_scan_at: datetime | None = None
+    last_scan_ms: float = 0.0
+    markets: int = 0
+    signals: dict[str, int] = field(default_factory=dict)  # status -> count, since start
+    fills: int = 0
+    strategy_errors: int = 0
+
+
+class Executor:
+    """The executor of one mode; ``books``: live (``pmml up``) or stored (``pmml executor``)."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        config: ExecutorConfig,
+        clock: Clock,
+        *,
+        registry: StrategyRegistry | None = None,
+        books: BookSource | None = None,
+        execution: Execution | None = None,
+        trades_from_database: bool | None = None,
+    ) -> None:
+        """Without ``books``, the latest stored books are read on every scan; without a live
+        trade feed (``trades_from_database``, default: when books are stored), resting orders
+        fill from the trades stored since the last scan."""
+        self.engine = engine
+        self.config = config
+        self.clock = clock
+        self.registry = registry or StrategyRegistry.from_config(config)
+        self.sessions = make_session_factory(engine)
+        self.mode = config.mode
+        self._stored_books = books is None
+        self.books: BookSource = books if books is not None else StoredBooks()
+        self._trades_from_db = (
+            self._stored_books if trades_from_database is None else (trades_from_database)
+        )
+        start = config.paper.starting_balance_usd
+        self.portfolio = Portfolio(mode=self.mode, starting_balance_usd=start)
+        if execution is None:
+            if self.mode is not ExecutionMode.PAPER:
+                raise ConfigError(
+                    "mode: live execution is not available in this executor; set mode: paper"
+                )
+            execution = PaperExecution(self.books, lambda: self.portfolio.cash_usd)
+        self.execution = execution
+        window = timedelta(minutes=config.strategies.mean_reversion.window_minutes)
+        self.market_state = MarketState(window + timedelta(minutes=5))
+        self.halted = False
+        self.entries_paused = False
+        self.stats = ScanStats()
+        self._resumed_seen: datetime | None = None
+        self._signal_keys = itertools.count(1)
+        self._signals: dict[int, _SignalRecord] = {}  # approved, or changed since stored
+        self._orders: dict[str, _OrderRecord] = {}  # open, or changed since stored
+        self._feed: deque[Trade] = deque()
+        self._trade_cursor = 0
+        self._snapshot_cursor: datetime | None = None
+        self._equity: list[EquityPoint] = []  # to store
+        self._ready = False
+
+    # -- start and feed ------------------------------------------------------------------
+
+    def resume(self) -> None:
+        """Load the stored state of this mode (idempotent). Performs database I/O."""
+        if self._ready:
+            return
+        with self.sessions() as s:
+            state = ExecutorRepository(s).state(self.mode)
+            positions = PositionRepository(s).open_positions(self.mode)
+            realized, fees = PositionRepository(s).totals(self.mode)
+            orders = OrderRepository(s).open_orders(self.mode)
+            approved = SignalRepository(s).with_status(SignalStatus.APPROVED)
+            self._trade_cursor = TradeRepository(s).last_id() if self._trades_from_db else 0
+        start = self.config.paper.starting_balance_usd
+        cash = peak = None
+        if state is not None:
+            start, cash, peak = state.starting_balance_usd, state.cash_usd, state.peak_equity_usd
+            self.halted, self.entries_paused = state.halted, state.entries_paused
+            self._resumed_seen = state.resumed_at
+        self.portfolio = Portfolio(
+            mode=self.mode,
+            starting_balance_usd=start,
+            cash_usd=cash,
+            peak_equity_usd=peak,
+            positions=positions,
+            realized_pnl_usd=realized,
+            fees_usd=fees,
+        )
+        records = {r.id: _SignalRecord(r, r.id, dirty=False) for r in approved}
+        self._signals = dict(zip(self._signal_keys, records.values(), strict=False))
+        resting = []
+        for order in orders:
+            sig = records.get(order.signal_id) if order.signal_id is not None else None
+            price = sig.signal.price_at_signal if sig is not None else None
+            fallback = None
+            if order.order_type is OrderType.GTC and order.expires_at is not None and price:
+                fallback = self._fallback_limit(order.side, price, Decimal("0.01"))
+            self._orders[order.client_order_id] = _OrderRecord(
+                order, sig, order.side is Side.SELL, None, fallback, CONSERVATIVE_FEE,
+                id=order.id, dirty=False,
+            )  # fmt: skip
+            resting.append(RestingOrder(order, CONSERVATIVE_FEE, price))
+        self.execution.restore(resting)
+        self._ready = True
+        log.info(
+            "executor (%s) resumed: cash %s, %d open positions, %d open orders%s",
+            self.mode.value,
+            self.portfolio.cash_usd,
+            len(positions),
+            len(orders),
+            ", HALTED" if self.halted else "",
+        )
+
+    def feed_trade(self, trade: Trade) -> None:
+        """A trade from the live market channel (the collector's hook); used on the next scan."""
+        self._feed.append(trade)
+
+    # -- the loop ------------------------------------------------------------------------
+
+    async def run(self, stop: asyncio.Event, *, period_secs: float) -> None:
+        """Scan every ``period_secs`` (real seconds) until ``stop`` is set."""
+        await asyncio.to_thread(self.resume)
+        while not stop.is_set():
+            started = time.monotonic()
+            try:
+                await self.scan_async()
+            except Exception:  # the database may be busy: the next scan tries again
+                log.exception("executor scan failed; retrying on the next one")
+            delay = max(0.0, period_secs - (time.monotonic() - started))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), delay)
+
+    async def scan_async(self) -> None:
+        """One scan: reads and writes in a thread, the decisions on the calling loop (where
+        the live books are updated)."""
+        now = self.clock.now()
+        inputs = await asyncio.to_thread(self._load, now)
+        self._step(inputs, now)
+        await asyncio.to_thread(self._persist, now)
+
+    def scan(self) -> None:
+        """One scan, synchronously (tests, the ``pmml executor`` process)."""
+        self.resume()
+        now = self.clock.now()
+        self._step(self._load(now), now)
+        self._persist(now)
+
+    # -- reading -------------------------------------------------------------------------
+
+    def _load(self, now: datetime) -> _Inputs:
+        self.resume()
+        c = self.config
+        lookback = max(
+            self.market_state.history_window,
+            timedelta(seconds=c.risk.max_data_age_secs) + _SNAPSHOT_OVERLAP,
+        )
+        since = now - lookback
+        if self._snapshot_cursor is not None:
+            since = max(since, self._snapshot_cursor - _SNAPSHOT_OVERLAP)
+        with self.sessions() as s:
+            state = ExecutorRepository(s).state(self.mode)
+            markets_repo = MarketRepository(s)
+            markets = list(markets_repo.list_active())
+            known = {m.id for m in markets}
+            wanted = {p.market_id for p in self.portfolio.positions} | {
+                r.order.market_id for r in self._orders.values()
+            }
+            for market_id in sorted(wanted - known):
+                found = markets_repo.get_by_id(market_id)
+                if found is not None:
+                    markets.append(found)
+            snapshots = SnapshotRepository(s).since(since)
+            books = None
+            if self._stored_books:
+                stale = now - timedelta(seconds=c.risk.max_data_age_secs)
+                books = OrderbookRepository(s).latest_per_token(stale)
+            trades: list[tuple[int, int, Trade]] = []
+            if self._trades_from_db:
+                trades = TradeRepository(s).after_id(self._trade_cursor)
+        control = None
+        if state is not None:
+            control = _Control(state.halted, state.entries_paused, state.resumed_at)
+        return _Inputs(control, markets, snapshots, books, trades)
+
+    # -- deciding ------------------------------------------------------------------------
+
+    def _step(self, inputs: _Inputs, now: datetime) -> None:
+        started = time.perf_counter()
+        ms = self.market_state
+        ms.set_markets(inputs.markets)
+        ms.add_snapshots(inputs.snapshots)
+        ms.trim(now)
+        if inputs.snapshots:
+            self._snapshot_cursor = max(s.timestamp for s in inputs.snapshots)
+        if inputs.books is not None and isinstance(self.books, StoredBooks):
+            self.books.replace(inputs.books)
+        self._follow_control(inputs.control, now)
+        self._drain_trades(inputs.trades, now)
+        self._time_out(now)
+        views = ms.views(self.books, now)
+        self._settle_and_mark(now)
+        self.portfolio.update_peak()
+        if drawdown_breached(self._risk_state(), self.config.risk):
+            if not self.entries_paused:
+                log.warning(
+                    "drawdown %.2f%% past %s%%: entries paused until a person resumes",
+                    self.portfolio.drawdown_pct,
+                    self.config.risk.max_drawdown_pct,
+                )
+            self.entries_paused = True
+        self._exits(views, now)
+        self._entries(views, now)
+        self._settle_and_mark(now)
+        self.portfolio.update_peak()
+        gap = self.portfolio.identity_gap()
+        if gap != 0:
+            log.error("accounting identity off by %s USD: this is a bug", gap)
+        self._equity.append(self.portfolio.equity_point(now, halted=self.halted))
+        self.stats.scans += 1
+        self.stats.last_scan_at = now
+        self.stats.markets = len(views)
+        self.stats.last_scan_ms = (time.perf_counter() - started) * 1000
+
+    def _follow_control(self, control: _Control | None, now: datetime) -> None:
+        if control is None:
+            return
+        if control.halted and not self.halted:
+            log.warning("kill switch on: cancelling every open order, trading halted")
+        self.halted = control.halted
+        if self.halted:
+            for order in self.execution.open_orders():
+                self._cancel(order.client_order_id, now, "kill switch")
+        if control.resumed_at is not None and control.resumed_at != self._resumed_seen:
+            self._resumed_seen = control.resumed_at
+            self.entries_paused = False
+            self.portfolio.reset_peak()
+            log.info("resumed by a person: entries allowed, peak equity reset")
+
+    def _drain_trades(self, stored: Sequence[tuple[int, int, Trade]], now: datetime) -> None:
+        trades: list[Trade] = []
+        while self._feed:
+            trades.append(self._feed.popleft())
+        for row_id, _, trade in stored:
+            self._trade_cursor = max(self._trade_cursor, row_id)
+            trades.append(trade)
+        for trade in trades:
+            self.market_state.add_trade_fee(trade)
+            for report in self.execution.on_trade(trade, min(trade.received_at, now)):
+                self._apply(report, now)
+
+    def _time_out(self, now: datetime) -> None:
+        for report in self.execution.on_time(now):
+            self._apply(report, now)
+        ttl = timedelta(seconds=self.config.scanner.signal_ttl_secs)
+        for rec in list(self._orders.values()):
+            order = rec.order
+            if order.status not in (OrderStatus.OPEN, OrderStatus.PARTIALLY_FILLED):
+                continue
+            if order.order_type is OrderType.GTC and order.expires_at and order.expires_at <= now:
+                self._fall_back_to_market(rec, now)
+            elif (
+                rec.signal is not None
+                and order.filled_size == 0
+                and rec.signal.signal.created_at + ttl <= now
+            ):
+                self._cancel(order.client_order_id, now, "signal expired unfilled")
+
+    def _fall_back_to_market(self, rec: _OrderRecord, now: datetime) -> None:
+        report = self.execution.cancel(rec.order.client_order_id, now, "spread timeout")
+        if report is None:
+            return
+        self._apply(report, now, expire_signal=False)
+        left = rec.order.size - rec.order.filled_size
+        if self.halted or rec.fallback_limit is None or left <= 0:
+            self._finish_signal(rec, now, "spread timeout; no market fallback")
+            return
+        intent = OrderIntent(
+            client_order_id=_client_id(),
+            market_id=rec.order.market_id,
+            token_id=rec.order.token_id,
+            side=rec.order.side,
+            price=rec.fallback_limit,
+            size=left,
+            order_type=OrderType.FAK,
+            fee=rec.fee,
+            signal_price=rec.signal.signal.price_at_signal if rec.signal else None,
+            strategy=rec.order.strategy,
+        )
+        fallback = _OrderRecord(
+            dataclasses.replace(rec.order, client_order_id=intent.client_order_id),
+            rec.signal, rec.is_exit, rec.exit_reason, None, rec.fee,
+        )  # fmt: skip
+        self._orders[intent.client_order_id] = fallback
+        self._apply(self.execution.submit(intent, now), now)
+
+    def _settle_and_mark(self, now: datetime) -> None:
+        markets = self.market_state.markets
+        for position in self.portfolio.positions:
+            market = markets.get(position.market_id)
+            if market is not None and market.resolution is not None:
+                for order in self.execution.open_orders():
+                    if order.market_id == position.market_id:
+                        self._cancel(order.client_order_id, now, "market resolved")
+                self.portfolio.settle(position.token_id, market.resolution, now=now)
+                continue
+            top = self.books.top(position.token_id)
+            if top is not None and top[0] is not None:
+                self.portfolio.mark(position.token_id, top[0].price)
+
+    def _exits(self, views: dict[int, MarketData], now: datetime) -> None:
+        busy = {o.token_id for o in self.execution.open_orders()}
+        for position in self.portfolio.positions:
+            data = views.get(position.market_id)
+            if data is None or position.token_id in busy:
+                continue
+            signal = None
+            if position.strategy in BUILT_IN:
+                found = safe_should_exit(self.registry.get(position.strategy), position, data.view)
+                if isinstance(found, Signal):
+                    signal = found
+                elif found is not None:
+                    self.stats.strategy_errors += 1
+            bid = data.view.bid(position.outcome)
+            if signal is None and bid is not None:
+                reason = exit_for_limits(position, bid.price, self.config.risk)
+                if reason is not None:
+                    signal = Signal(
+                        strategy=position.strategy,
+                        market_id=position.market_id,
+                        token_id=position.token_id,
+                        side=Side.SELL,
+                        reason=reason,
+                        created_at=now,
+                        price_at_signal=bid.price,
+                        suggested_size_usd=bid.price * position.size,
+                        outcome=position.outcome,
+                        is_exit=True,
+                    )
+            if signal is not None:
+                self._decide(signal, data, now)
+
+    def _entries(self, views: dict[int, MarketData], now: datetime) -> None:
+        result = safe_scan(self.registry.enabled(), [d.view for d in views.values()])
+        self.stats.strategy_errors += len(result.errors)
+        for signal in result.signals:
+            data = views.get(signal.market_id)
+            if data is not None:
+                self._decide(signal, data, now)
+
+    def _decide(self, signal: Signal, data: MarketData, now: datetime) -> None:
+        """Risk, sizing and execution of one signal; the signal ends with its status."""
+        rec = _SignalRecord(signal)
+        self._signals[next(self._signal_keys)] = rec
+        busy = {o.token_id for o in self.execution.open_orders()}
+        if signal.side is Side.BUY and (
+            self.portfolio.position(signal.token_id) is not None or signal.token_id in busy
+        ):
+            self._set_status(rec, SignalStatus.REJECTED, now, ("position_open: " + _held(
+                self.portfolio.position(signal.token_id) is not None
+            ),))  # fmt: skip
+            return
+        c = self.config
+        decision = check_signal(
+            signal, self._risk_state(), c.risk, market_data_at=data.data_at, now=now
+        )
+        if not decision.approved:
+            self._set_status(rec, SignalStatus.REJECTED, now, decision.reasons)
+            return
+        book = self.books.book(signal.token_id)
+        if book is None:
+            self._set_status(rec, SignalStatus.REJECTED, now, ("no_book: no usable book",))
+            return
+        market = data.view.market
+        limits = MarketLimits(
+            tick_size=book.tick_size or MarketLimits.of(market).tick_size,
+            min_order_size=book.min_order_size or MarketLimits.of(market).min_order_size,
+        )
+        if signal.side is Side.BUY:
+            sized = size_entry(
+                signal,
+                book.asks,
+                config=c.sizing,
+                max_size_usd=decision.max_size_usd,
+                max_slippage=c.execution.max_slippage,
+                limits=limits,
+                bankroll_usd=self.portfolio.equity_usd,
+                volatility_1h=data.view.snapshot.volatility_1h if data.view.snapshot else None,
+            )
+        else:
+            held = self.portfolio.position(signal.token_id)
+            sized = size_exit(
+                signal,
+                book.bids,
+                position_size=held.size if held else _ZERO,
+                max_slippage=c.execution.max_slippage,
+                limits=limits,
+                config=c.sizing,
+            )
+        if sized.order is None:
+            reasons = tuple(f"sizing: {r}" for r in sized.reasons) or ("sizing: no order",)
+            self._set_status(rec, SignalStatus.REJECTED, now, reasons)
+            return
+        fee = data.view.fee_schedule
+        intent, fallback = self._intent(signal, sized.order.limit_price, sized.order.shares,
+                                        book, limits.tick_size, fee, now)  # fmt: skip
+        order = Order(
+            client_order_id=intent.client_order_id,
+            market_id=intent.market_id,
+            token_id=intent.token_id,
+            side=intent.side,
+            price=intent.price,
+            size=intent.size,
+            order_type=intent.order_type,
+            mode=self.mode,
+            status=OrderStatus.PENDING,
+            created_at=now,
+            updated_at=now,
+            strategy=signal.strategy,
+            expires_at=intent.expires_at,
+        )
+        exit_reason = signal.reason if signal.is_exit else None
+        self._orders[intent.client_order_id] = _OrderRecord(
+            order, rec, signal.is_exit, exit_reason, fallback, fee
+        )
+        self._apply(self.execution.submit(intent, now), now)
+
+    def _intent(
+        self,
+        signal: Signal,
+        limit: Decimal,
+        shares: Decimal,
+        book: Book,
+        tick: Decimal,
+        fee: FeeSchedule,
+        now: datetime,
+    ) -> tuple[OrderIntent, Decimal | None]:
+        """The order for the configured style (exits always cross) and, for ``spread``, the
+        limit of its market fallback."""
+        x = self.config.execution
+        style = ExecutionStyle.MARKET if signal.is_exit else x.style
+        order_type, price, expires, fallback = OrderType.FAK, limit, None, None
+        best_bid = book.bids[0].price if book.bids else None
+        best_ask = book.asks[0].price if book.asks else None
+        if style is ExecutionStyle.LIMIT:
+            mid = (best_bid + best_ask) / _TWO if best_bid and best_ask else signal.price_at_signal
+            offset = tick * x.limit_offset_ticks
+            wanted = mid - offset if signal.side is Side.BUY else mid + offset
+            price = round_to_tick(wanted, tick, signal.side)
+            price = min(price, limit) if signal.side is Side.BUY else max(price, limit)
+            order_type = OrderType.GTD
+            expires = now + timedelta(seconds=x.limit_timeout_secs)
+        elif style is ExecutionStyle.SPREAD:
+            near = best_bid if signal.side is Side.BUY else best_ask
+            far = best_ask if signal.side is Side.BUY else best_bid
+            if near is not None and far is not None:
+                inside = abs(far - near) > tick
+                step = tick if signal.side is Side.BUY else -tick
+                price = near + step if inside else near
+                price = min(price, limit) if signal.side is Side.BUY else max(price, limit)
+                order_type = OrderType.GTC
+                expires = now + timedelta(seconds=x.spread_timeout_secs)
+                fallback = limit
+        intent = OrderIntent(
+            client_order_id=_client_id(),
+            market_id=signal.market_id,
+            token_id=signal.token_id,
+            side=signal.side,
+            price=price,
+            size=shares,
+            order_type=order_type,
+            fee=fee,
+            signal_price=signal.price_at_signal,
+            strategy=signal.strategy,
+            expires_at=expires,
+        )
+        return intent, fallback
+
+    def _fallback_limit(self, side: Side, signal_price: Decimal, tick: Decimal) -> Decimal:
+        slip = self.config.execution.max_slippage
+        wanted = signal_price + slip if side is Side.BUY else signal_price - slip
+        return round_to_tick(wanted, tick, side)
+
+    # -- applying what the execution reports ------------------------------------------------
+
+    def _cancel(self, client_order_id: str, now: datetime, reason: str) -> None:
+        report = self.execution.cancel(client_order_id, now, reason)
+        if report is not None:
+            self._apply(report, now)
+
+    def _apply(self, report: ExecutionReport, now: datetime, *, expire_signal: bool = True) -> None:
+        order = report.order
+        rec = self._orders.get(order.client_order_id)
+        if rec is None:  # an order this executor does not know (another run's): ignore
+            log.warning("report on unknown order %s", order.client_order_id)
+            return
+        rec.order = dataclasses.replace(order, id=rec.id, signal_id=rec.order.signal_id)
+        rec.dirty = True
+        for fill in report.fills:
+            found = self.market_state.by_token.get(fill.token_id)
+            held = self.portfolio.position(fill.token_id)
+            outcome = held.outcome if held else (found[1] if found else Outcome.YES)
+            strategy = held.strategy if held else (order.strategy or "unknown")
+            self.portfolio.apply_fill(
+                fill, outcome=outcome, strategy=strategy, now=fill.filled_at, reason=rec.exit_reason
+            )
+            rec.fills.append(fill)
+            rec.filled_notional += fill.price * fill.size
+            self.stats.fills += 1
+        if rec.signal is None:
+            return
+        if report.fills:
+            self._set_status(rec.signal, SignalStatus.EXECUTED, now)
+        elif order.status is OrderStatus.REJECTED:
+            reason = f"execution: {order.reject_reason or 'rejected'}"
+            self._set_status(rec.signal, SignalStatus.REJECTED, now, (reason,))
+        elif order.status in (OrderStatus.OPEN, OrderStatus.PARTIALLY_FILLED):
+            self._set_status(rec.signal, SignalStatus.APPROVED, now)
+        elif order.filled_size == 0 and order.order_type in (OrderType.FAK, OrderType.FOK):
+            reason = f"execution: {order.reject_reason or 'nothing filled'}"
+            self._set_status(rec.signal, SignalStatus.REJECTED, now, (reason,))
+        elif expire_signal:
+            self._finish_signal(rec, now, order.reject_reason or order.status.value)
+
+    def _finish_signal(self, rec: _OrderRecord, now: datetime, reason: str) -> None:
+        """An order is over: its signal is executed if anything filled, else expired."""
+        if rec.signal is None or rec.signal.signal.status is SignalStatus.EXECUTED:
+            return
+        if rec.order.filled_size > 0:
+            self._set_status(rec.signal, SignalStatus.EXECUTED, now)
+        else:
+            self._set_status(rec.signal, SignalStatus.EXPIRED, now, (f"expired: {reason}",))
+
+    def _set_status(
+        self,
+        rec: _SignalRecord,
+        status: SignalStatus,
+        now: datetime,
+        reasons: Sequence[str] = (),
+    ) -> None:
+        if rec.signal.status is SignalStatus.EXECUTED and status is not SignalStatus.EXECUTED:
+            return  # executed is final
+        if rec.signal.status is status and not reasons:
+            return
+        reasons = tuple(reasons) or rec.signal.risk_reasons
+        rec.signal = dataclasses.replace(rec.signal, status=status, risk_reasons=reasons)
+        rec.decided_at = now
+        rec.dirty = True
+        key = status.value
+        self.stats.signals[key] = self.stats.signals.get(key, 0) + 1
+
+    def _risk_state(self) -> PortfolioState:
+        p = self.portfolio
+        pending = tuple(
+            PendingOrder(o.token_id, (o.size - o.filled_size) * o.price)
+            for o in self.execution.open_orders()
+            if o.side is Side.BUY
+        )
+        return PortfolioState(
+            cash_usd=p.cash_usd - self.execution.reserved_usd(),
+            equity_usd=p.equity_usd,
+            peak_equity_usd=p.peak_equity_usd,
+            positions=p.positions,
+            pending=pending,
+            halted=self.halted,
+            entries_paused=self.entries_paused,
+        )
+
+    # -- storing -------------------------------------------------------------------------
+
+    def _persist(self, now: datetime) -> None:
+        """Store everything that changed, in one transaction; ids are taken only once it
+        commits, so a failed write is retried whole on the next scan."""
+        signal_ids: dict[int, int] = {}
+        order_ids: dict[str, int] = {}
+        position_ids: dict[int, Position] = {}
+        stored_fills: dict[str, int] = {}
+        signals = [(k, r) for k, r in self._signals.items() if r.dirty]
+        orders = [r for r in self._orders.values() if r.dirty]
+        changed = list(self.portfolio.changed.items())
+        equity = list(self._equity)
+        p = self.portfolio
+        with self.sessions.begin() as s:
+            sig_repo = SignalRepository(s)
+            for key, srec in signals:
+                if srec.id is None:
+                    signal_ids[key] = sig_repo.add(srec.signal)
+                    stored_id = signal_ids[key]
+                else:
+                    stored_id = srec.id
+                sig_repo.set_status(
+                    stored_id,
+                    srec.signal.status,
+                    now=srec.decided_at or now,
+                    reasons=srec.signal.risk_reasons,
+                )
+            pos_repo = PositionRepository(s)
+            for key, held in changed:
+                position_ids[key] = pos_repo.save(held.position, now=now)
+            order_repo = OrderRepository(s)
+            key_of = {id(r): k for k, r in self._signals.items()}
+            for rec in orders:
+                sig_id: int | None = None
+                if rec.signal is not None:
+                    sig_id = rec.signal.id or signal_ids.get(key_of.get(id(rec.signal), -1))
+                avg = None
+                if rec.order.filled_size > 0 and rec.filled_notional > 0:
+                    avg = (rec.filled_notional / rec.order.filled_size).quantize(Decimal("1e-6"))
+                if rec.id is None:
+                    order = dataclasses.replace(rec.order, signal_id=sig_id)
+                    order_id = order_ids[rec.order.client_order_id] = order_repo.add(order)
+                else:
+                    order_id = rec.id
+                order_repo.update_status(
+                    order_id,
+                    rec.order.status,
+                    filled_size=rec.order.filled_size,
+                    now=rec.order.updated_at,
+                    avg_fill_price=avg,
+                    reject_reason=rec.order.reject_reason,
+                )
+                for fill in rec.fills:
+                    order_repo.add_fill(fill.to_fill(order_id))
+                stored_fills[rec.order.client_order_id] = len(rec.fills)
+            ex = ExecutorRepository(s)
+            ex.save_balances(
+                self.mode,
+                starting_balance_usd=p.starting_balance_usd,
+                cash_usd=p.cash_usd,
+                peak_equity_usd=p.peak_equity_usd,
+                entries_paused=self.entries_paused,
+                now=now,
+            )
+            for point in equity:
+                ex.append_equity(point)
+        # committed: take the ids, forget what is over
+        for key, srec in signals:
+            srec.id = srec.id or signal_ids.get(key)
+            srec.dirty = False
+            if srec.signal.status is not SignalStatus.APPROVED:
+                self._signals.pop(key, None)
+        for key, saved in position_ids.items():
+            p.stored(key, saved)
+            p.changed.pop(key, None)
+        for rec in orders:
+            rec.id = rec.id or order_ids.get(rec.order.client_order_id)
+            rec.order = dataclasses.replace(rec.order, id=rec.id)
+            del rec.fills[: stored_fills.get(rec.order.client_order_id, 0)]
+            rec.dirty = False
+            if rec.order.status not in (OrderStatus.OPEN, OrderStatus.PARTIALLY_FILLED):
+                self._orders.pop(rec.order.client_order_id, None)
+        del self._equity[: len(equity)]
+
+
+def _client_id() -> str:
+    return f"pmml-{uuid.uuid4().hex[:24]}"
+
+
+def _held(position_held: bool) -> str:
+    return "a position in this token is open" if position_held else "an order on this token rests"
+
+
+def equity_identity_gaps(points: Iterable[EquityPoint], start: Decimal) -> list[Decimal]:
+    """The accounting identity of each stored equity point (all 0 unless a bug)."""
+    return [
+        p.cash_usd
+        + p.positions_value_usd
+        - (start + p.realized_pnl_usd + p.unrealized_pnl_usd - p.fees_usd)
+        for p in points
+    ]
+
+
+__all__ = ["Executor", "MarketView", "ScanStats", "equity_identity_gaps"]

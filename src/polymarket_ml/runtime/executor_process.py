@@ -1,0 +1,65 @@
+"""The executor as a runtime task: inside ``pmml up``, or alone as ``pmml executor``.
+
+In ``pmml up`` it reads the collector's live books and receives its trades (resting paper
+orders fill from them). Alone (the distributed deployment), it reads the latest stored books
+and the trades stored since its last scan from the shared database. Either way it scans every
+``scanner.interval_secs`` of (possibly sped-up) time. SIGINT/SIGTERM stop it after the scan in
+flight; its state is in the database, so the next start resumes it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import Callable
+
+from sqlalchemy import Engine
+
+from polymarket_ml.collection.collector import Collector
+from polymarket_ml.core.clock import Clock, SpeedClock
+from polymarket_ml.executor.config import ExecutorConfig, load_executor_config
+from polymarket_ml.executor.engine import Executor
+from polymarket_ml.executor.paper import LiveBooks
+from polymarket_ml.runtime.clock import clock_from_settings
+from polymarket_ml.runtime.wiring import open_database
+from polymarket_ml.settings import Settings
+
+
+def executor_for_up(
+    settings: Settings, engine: Engine, clock: Clock, collector: Collector
+) -> Executor:
+    """The executor of ``pmml up``, fed by ``collector``'s books and trades."""
+    config = load_executor_config(settings.executor.executor_config)
+    executor = Executor(engine, config, clock, books=LiveBooks(collector.books))
+    collector.trade_listeners.append(executor.feed_trade)
+    return executor
+
+
+def scan_period_secs(config: ExecutorConfig, clock: Clock) -> float:
+    """Real seconds between scans: the configured interval divided by the clock's speed."""
+    speed = clock.speed if isinstance(clock, SpeedClock) else 1.0
+    return config.scanner.interval_secs / speed
+
+
+async def run_executor(
+    settings: Settings, *, stop: asyncio.Event | None = None, echo: Callable[[str], None] = print
+) -> None:
+    """``pmml executor``: scan until stopped, with books and trades from the database."""
+    if stop is None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(sig, stop.set)
+    config = load_executor_config(settings.executor.executor_config)
+    clock = clock_from_settings(settings.runtime, shared=True)
+    engine = await asyncio.to_thread(open_database, settings, migrate=False)
+    try:
+        executor = Executor(engine, config, clock)
+        period = scan_period_secs(config, clock)
+        echo(f"executor ({config.mode.value}): scanning every {period:g} s")
+        await executor.run(stop, period_secs=period)
+        echo(f"executor stopped after {executor.stats.scans} scans")
+    finally:
+        engine.dispose()
