@@ -34,7 +34,9 @@ def test_up_with_the_simulator_collects_everything(tmp_path: Path) -> None:
 
     async def scenario() -> None:
         stop = asyncio.Event()
-        options = UpOptions(sim=True, speed=60, sim_markets=50, sim_seed=5, status_every_secs=2)
+        options = UpOptions(
+            sim=True, speed=60, sim_markets=50, sim_seed=5, status_every_secs=2, port=0
+        )
         task = asyncio.create_task(
             run_up(settings_for(tmp_path), options, stop=stop, echo=lines.append)
         )
