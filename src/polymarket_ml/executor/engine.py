@@ -73,6 +73,7 @@ from polymarket_ml.executor.execution import (
     RestingOrder,
 )
 from polymarket_ml.executor.fees import CONSERVATIVE_FEE, FeeSchedule
+from polymarket_ml.executor.live import LiveExecution
 from polymarket_ml.executor.market_state import MarketData, MarketState
 from polymarket_ml.executor.paper import PaperExecution, StoredBooks
 from polymarket_ml.executor.paper_fills import PaperFill
@@ -253,6 +254,11 @@ class Executor:
             )  # fmt: skip
             resting.append(RestingOrder(order, CONSERVATIVE_FEE, price))
         self.execution.restore(resting)
+        if isinstance(self.execution, LiveExecution):
+            if state is None:  # the first live start: the wallet is the starting balance
+                balance = self.execution.balance_usd()
+                self.portfolio = Portfolio(mode=self.mode, starting_balance_usd=balance)
+            self.execution.position_gaps({p.token_id: p.size for p in positions})  # logged
         self._ready = True
         log.info(
             "executor (%s) resumed: cash %s, %d open positions, %d open orders%s",

@@ -18,8 +18,10 @@ from sqlalchemy import Engine
 
 from polymarket_ml.collection.collector import Collector
 from polymarket_ml.core.clock import Clock, SpeedClock
+from polymarket_ml.core.enums import ExecutionMode
 from polymarket_ml.executor.config import ExecutorConfig, load_executor_config
 from polymarket_ml.executor.engine import Executor
+from polymarket_ml.executor.live import LiveExecution, open_live_execution
 from polymarket_ml.executor.paper import LiveBooks
 from polymarket_ml.runtime.clock import clock_from_settings
 from polymarket_ml.runtime.wiring import open_database
@@ -31,9 +33,29 @@ def executor_for_up(
 ) -> Executor:
     """The executor of ``pmml up``, fed by ``collector``'s books and trades."""
     config = load_executor_config(settings.executor.executor_config)
-    executor = Executor(engine, config, clock, books=LiveBooks(collector.books))
+    execution = _live_execution(settings, config, clock)
+    executor = Executor(
+        engine, config, clock, books=LiveBooks(collector.books), execution=execution
+    )
     collector.trade_listeners.append(executor.feed_trade)
     return executor
+
+
+def _live_execution(
+    settings: Settings, config: ExecutorConfig, clock: Clock
+) -> LiveExecution | None:
+    """Live mode connects through the SDK after checking the credentials and the config
+    (a ``ConfigError`` naming what is wrong); paper mode needs nothing. Performs network I/O."""
+    if config.mode is not ExecutionMode.LIVE:
+        return None
+    return open_live_execution(settings, config, clock)
+
+
+def close_execution(executor: Executor) -> None:
+    """Stop the live execution's threads; resting orders stay (the exchange cancels them once
+    heartbeats stop)."""
+    if isinstance(executor.execution, LiveExecution):
+        executor.execution.close()
 
 
 def scan_period_secs(config: ExecutorConfig, clock: Clock) -> float:
@@ -56,10 +78,14 @@ async def run_executor(
     clock = clock_from_settings(settings.runtime, shared=True)
     engine = await asyncio.to_thread(open_database, settings, migrate=False)
     try:
-        executor = Executor(engine, config, clock)
-        period = scan_period_secs(config, clock)
-        echo(f"executor ({config.mode.value}): scanning every {period:g} s")
-        await executor.run(stop, period_secs=period)
-        echo(f"executor stopped after {executor.stats.scans} scans")
+        execution = await asyncio.to_thread(_live_execution, settings, config, clock)
+        executor = Executor(engine, config, clock, execution=execution)
+        try:
+            period = scan_period_secs(config, clock)
+            echo(f"executor ({config.mode.value}): scanning every {period:g} s")
+            await executor.run(stop, period_secs=period)
+            echo(f"executor stopped after {executor.stats.scans} scans")
+        finally:
+            close_execution(executor)
     finally:
         engine.dispose()

@@ -34,7 +34,11 @@ from polymarket_ml.collection.journal import JournalWriter
 from polymarket_ml.collection.metrics import InProcessTradeMetrics
 from polymarket_ml.core.clock import Clock, SpeedClock, SystemClock
 from polymarket_ml.core.enums import Tier
-from polymarket_ml.runtime.executor_process import executor_for_up, scan_period_secs
+from polymarket_ml.runtime.executor_process import (
+    close_execution,
+    executor_for_up,
+    scan_period_secs,
+)
 from polymarket_ml.runtime.jobs import run_job
 from polymarket_ml.runtime.schedule import build_schedule
 from polymarket_ml.runtime.scheduler import Scheduler
@@ -141,6 +145,7 @@ async def run_up(
         finally:
             stop.set()
             await asyncio.gather(*tasks, return_exceptions=True)
+            close_execution(executor)
             echo(f"stopped: {collector.stats.trades_stored} trades stored this run")
 
 
