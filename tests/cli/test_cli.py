@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -49,6 +51,14 @@ def run(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
         ["worker"],
         ["beat"],
         ["collector"],
+        ["api"],
+        ["executor"],
+        ["executor", "status"],
+        ["positions"],
+        ["signals"],
+        ["kill"],
+        ["resume"],
+        ["replay"],
     ],
 )
 def test_every_command_has_help(tmp_path: Path, command: list[str]) -> None:
@@ -174,3 +184,36 @@ def test_pmml_sim_rejects_a_bad_fault(tmp_path: Path) -> None:
     result = run(tmp_path, "sim", "--fault", "http_418")
     assert result.returncode == 2
     assert "fault kind must be one of" in result.stderr
+
+
+def test_pmml_api_serves_the_api_alone(tmp_path: Path) -> None:
+    assert run(tmp_path, "db", "upgrade").returncode == 0
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("PMML_")}
+    url = f"sqlite:///{tmp_path / 'data' / 'polymarket_ml.sqlite3'}"
+    proc = subprocess.Popen(
+        [str(PMML), "api", "--port", str(port)],
+        cwd=tmp_path,
+        env={**clean, "DATABASE_URL": url, "PMML_API_TOKEN": "t0ken"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/api/monitoring/health", timeout=5)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+                assert time.monotonic() < deadline, "pmml api did not answer"
+                time.sleep(0.3)
+        assert health.status_code == 200
+        assert health.json()["database"]["reachable"] is True
+        refused = httpx.post(f"http://127.0.0.1:{port}/api/admin/log-level", json={"level": "INFO"})
+        assert refused.status_code == 401
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

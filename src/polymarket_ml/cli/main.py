@@ -272,6 +272,26 @@ def sim(
     )
 
 
+@app.command()
+@friendly_errors
+def api(
+    host: Annotated[str | None, typer.Option(help="Bind address (default PMML_API_HOST).")] = None,
+    port: Annotated[
+        int | None, typer.Option(min=1, max=65535, help="Port (default PMML_API_PORT).")
+    ] = None,
+) -> None:
+    """Serve the API and the dashboard alone, on DATABASE_URL (distributed deployment)."""
+    from polymarket_ml.runtime.api_process import run_api
+
+    settings = load_settings()
+    changes = {k: v for k, v in {"api_host": host, "api_port": port}.items() if v is not None}
+    settings = settings.model_copy(update={"api": settings.api.model_copy(update=changes)})
+    logging.basicConfig(
+        level=settings.general.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    asyncio.run(run_api(settings, echo=typer.echo))
+
+
 app.command("worker")(friendly_errors(distributed.worker))
 app.command("beat")(friendly_errors(distributed.beat))
 app.command("collector")(friendly_errors(distributed.collector))

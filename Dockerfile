@@ -1,0 +1,24 @@
+# polymarket-ml: one image for every Python service of docker-compose.yml.
+# Stage 1 builds the dashboard; stage 2 installs the locked Python dependencies and the package.
+
+FROM node:20-bookworm-slim AS dashboard
+WORKDIR /build/dashboard
+COPY dashboard/package.json dashboard/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY dashboard/ ./
+RUN npm run build
+
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PMML_DATA_DIR=/data
+WORKDIR /app
+COPY requirements.lock ./
+RUN pip install --no-cache-dir -r requirements.lock
+COPY pyproject.toml README.md executor_config.yaml ./
+COPY src/ src/
+RUN pip install --no-cache-dir --no-deps --no-build-isolation .
+COPY --from=dashboard /build/dashboard/dist /app/dashboard/dist
+RUN useradd --create-home --uid 10001 pmml && mkdir -p /data && chown pmml /data
+USER pmml
+VOLUME ["/data"]
+CMD ["pmml", "--help"]
