@@ -11,10 +11,22 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
+DASH := dashboard
+NODE := $(shell command -v node)
+DASH_SRC := $(shell find $(DASH)/src -type f 2>/dev/null) $(DASH)/index.html $(DASH)/vite.config.ts $(DASH)/tsconfig.json
+DASH_MODULES := $(DASH)/node_modules/.package-lock.json
+DASH_DIST := $(DASH)/dist/index.html
+ifneq ($(NODE),)
+DASHBOARD := $(DASH_DIST)
+else
+DASHBOARD :=
+$(warning node not found: the dashboard is not built and its tests skip (install Node 20+))
+endif
+
 DEMO_SPEED ?= 10
 DEMO_MARKETS ?= 200
 
-.PHONY: help venv test check lint format typecheck imports bench demo up clean
+.PHONY: help venv dashboard test check lint format typecheck imports bench demo up clean
 
 help:
 	@echo "make test   - run the whole test suite (installs into .venv on first use)"
@@ -34,7 +46,17 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
-test: $(STAMP)
+$(DASH_MODULES): $(DASH)/package.json $(DASH)/package-lock.json
+	cd $(DASH) && npm ci --no-audit --no-fund
+	@touch $@
+
+$(DASH_DIST): $(DASH_MODULES) $(DASH_SRC)
+	cd $(DASH) && npm run build
+	@touch $@
+
+dashboard: $(DASH_DIST)
+
+test: $(STAMP) $(DASHBOARD)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -55,16 +77,20 @@ check: $(STAMP)
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+ifneq ($(NODE),)
+	$(MAKE) --no-print-directory $(DASH_MODULES)
+	cd $(DASH) && npx tsc --noEmit && npx eslint . && PYTHON=../$(BIN)/python node scripts/gen-api.mjs --check
+endif
 	$(MAKE) --no-print-directory test
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
-demo: $(STAMP)
+demo: $(STAMP) $(DASHBOARD)
 	$(BIN)/pmml up --sim --speed $(DEMO_SPEED) --markets $(DEMO_MARKETS)
 
-up: $(STAMP)
+up: $(STAMP) $(DASHBOARD)
 	$(BIN)/pmml up
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build src/*.egg-info
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build src/*.egg-info $(DASH)/dist $(DASH)/node_modules

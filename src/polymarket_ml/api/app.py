@@ -19,8 +19,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
 from polymarket_ml import __version__
+from polymarket_ml.api.dashboard import mount_dashboard
 from polymarket_ml.api.metrics import HttpMetrics, HttpMetricsMiddleware, render_metrics
-from polymarket_ml.api.routes import admin, database, monitoring
+from polymarket_ml.api.routes import admin, database, markets, monitoring
 from polymarket_ml.api.security import TokenMiddleware
 from polymarket_ml.api.state import ApiState
 from polymarket_ml.core.errors import (
@@ -70,6 +71,7 @@ def create_app(state: ApiState) -> FastAPI:
     app.include_router(monitoring.router)
     app.include_router(database.router)
     app.include_router(admin.router)
+    app.include_router(markets.router)
 
     @app.get(
         "/metrics",
@@ -93,6 +95,7 @@ def create_app(state: ApiState) -> FastAPI:
     # the token check wraps everything, the metrics middleware sees every answer (401s too)
     app.add_middleware(TokenMiddleware, token=state.api_token)
     app.add_middleware(HttpMetricsMiddleware, metrics=http_metrics)
+    mount_dashboard(app)  # dashboard/dist at /, when built: what no route answers
     return app
 
 

@@ -1,0 +1,72 @@
+// The executor's WebSocket (/api/executor/ws) notifies; React Query refetches. Each event
+// invalidates the ["executor"] queries (and the database browser's, which shows executor tables
+// meanwhile); fills, resolutions, rejections and halts also make a toast. Connects only while
+// the health report says the executor runs; reconnects with a capped backoff.
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
+import { useToast, type ToastKind } from "../../lib/toast";
+
+export const EXECUTOR_WS_PATH = "/api/executor/ws";
+
+interface ExecutorEvent {
+  type?: string;
+  [key: string]: unknown;
+}
+
+function toastFor(event: ExecutorEvent): [ToastKind, string, string?] | null {
+  const what = (k: string) => (event[k] === undefined ? "" : String(event[k]));
+  switch (event.type) {
+    case "fill":
+      return ["success", `Fill: ${what("side")} ${what("size")} @ ${what("price")}`, what("market") || undefined];
+    case "resolution":
+      return ["info", `Market resolved: ${what("outcome")}`, what("market") || undefined];
+    case "order_rejected":
+    case "risk_rejected":
+      return ["warning", "Order rejected", what("reason") || undefined];
+    case "halted":
+      return ["error", "Executor halted", what("reason") || undefined];
+    default:
+      return null;
+  }
+}
+
+export function useExecutorEvents(enabled: boolean) {
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  useEffect(() => {
+    if (!enabled) return;
+    let socket: WebSocket | null = null;
+    let retry = 0;
+    let timer: number | undefined;
+    let closed = false;
+    const connect = () => {
+      const scheme = location.protocol === "https:" ? "wss" : "ws";
+      socket = new WebSocket(`${scheme}://${location.host}${EXECUTOR_WS_PATH}`);
+      socket.onopen = () => {
+        retry = 0;
+      };
+      socket.onmessage = (message) => {
+        let event: ExecutorEvent = {};
+        try {
+          event = JSON.parse(String(message.data)) as ExecutorEvent;
+        } catch {
+          /* not JSON: still a notification */
+        }
+        void queryClient.invalidateQueries({ queryKey: ["executor"] });
+        void queryClient.invalidateQueries({ queryKey: ["database"] });
+        const t = toastFor(event);
+        if (t) toast(...t);
+      };
+      socket.onclose = () => {
+        if (closed) return;
+        timer = window.setTimeout(connect, Math.min(30_000, 1_000 * 2 ** retry++));
+      };
+    };
+    connect();
+    return () => {
+      closed = true;
+      window.clearTimeout(timer);
+      socket?.close();
+    };
+  }, [enabled, queryClient, toast]);
+}
