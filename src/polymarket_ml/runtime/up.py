@@ -170,7 +170,7 @@ async def _serve_api(
         scheduler=scheduler,
     )
     api = settings.api.model_copy(update={"api_port": options.port})
-    echo(f"api: http://{api.api_host}:{api.api_port}/docs")
+    echo(f"dashboard: http://{api.api_host}:{api.api_port}/  (API docs at /docs)")
     await serve(create_app(state), api, stop)
 
 
