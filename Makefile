@@ -79,7 +79,7 @@ check: $(STAMP)
 	$(BIN)/lint-imports
 ifneq ($(NODE),)
 	$(MAKE) --no-print-directory $(DASH_MODULES)
-	cd $(DASH) && npx tsc --noEmit && npx eslint . && PYTHON=../$(BIN)/python node scripts/gen-api.mjs --check
+	cd $(DASH) && npx tsc --noEmit && npx eslint . && PYTHON=$(CURDIR)/$(BIN)/python node scripts/gen-api.mjs --check
 endif
 	$(MAKE) --no-print-directory test
 
