@@ -18,7 +18,6 @@ from decimal import Decimal
 from itertools import islice
 from operator import attrgetter
 from typing import Any
-from uuid import UUID
 
 import msgspec
 import psycopg
@@ -26,7 +25,8 @@ from sqlalchemy import Engine
 
 from polymarket_ml.core.snapshot import SNAPSHOT_COLUMNS, FeatureSnapshot
 from polymarket_ml.core.types import Level, OrderbookSnapshot, Trade
-from polymarket_ml.storage.types import to_sqlite_number
+from polymarket_ml.storage.models import TABLES
+from polymarket_ml.storage.types import ExactDecimal, UTCDateTime
 
 DEFAULT_BATCH_ROWS = 10_000
 _encode_json = msgspec.json.Encoder().encode
@@ -241,18 +241,33 @@ def _json_text(value: Any) -> str:
     return _encode_json(value).decode()
 
 
-def _sqlite_value_converter(column: str) -> Callable[[Any], Any] | None:
-    return _json_text if column in {"bids", "asks"} else None
+def _sqlite_time(value: datetime | None) -> str | None:
+    """As SQLAlchemy stores a time on SQLite: naive UTC, "YYYY-MM-DD HH:MM:SS.ffffff"."""
+    if value is None:
+        return None
+    if value.utcoffset():
+        value = value.astimezone(UTC)
+    return value.isoformat(" ", "microseconds")[:26]  # without the "+00:00"
 
 
-def _sqlite_cell(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
-    if isinstance(value, Decimal):
-        return to_sqlite_number(value)
-    if isinstance(value, UUID):
-        return value.hex  # how SQLAlchemy's Uuid stores it on SQLite
-    return value
+def _sqlite_decimal(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)  # NUMERIC affinity stores the number
+
+
+def _sqlite_converters(table: str, columns: Sequence[str]) -> list[Callable[[Any], Any] | None]:
+    """One converter per column from the column's type (None: the value is stored as it is)."""
+    out: list[Callable[[Any], Any] | None] = []
+    for name in columns:
+        kind = TABLES[table].c[name].type
+        if isinstance(kind, UTCDateTime):
+            out.append(_sqlite_time)
+        elif isinstance(kind, ExactDecimal):
+            out.append(_sqlite_decimal)
+        elif name in {"bids", "asks"}:
+            out.append(_json_text)
+        else:
+            out.append(None)
+    return out
 
 
 def _sqlite_batch(
@@ -261,18 +276,11 @@ def _sqlite_batch(
     del key  # the unique constraints on the table make INSERT OR IGNORE idempotent
     placeholders = ", ".join("?" for _ in columns)
     sql = f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"
-    converters = [_sqlite_value_converter(c) for c in columns]
-    cell = _sqlite_cell
-    if any(converters):
-        prepared = [
-            tuple(
-                conv(v) if conv is not None else cell(v)
-                for conv, v in zip(converters, row, strict=True)
-            )
-            for row in batch
-        ]
-    else:
-        prepared = [tuple(map(cell, row)) for row in batch]
+    converters = _sqlite_converters(table, columns)
+    prepared = [
+        [v if conv is None else conv(v) for conv, v in zip(converters, row, strict=True)]
+        for row in batch
+    ]
     cur = raw.cursor()
     try:
         cur.executemany(sql, prepared)
