@@ -8,8 +8,6 @@ snapshots, ``ws:*`` keys). SIGINT/SIGTERM stop it.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import signal
 from collections.abc import Callable
 
 import redis
@@ -17,6 +15,7 @@ import redis
 from polymarket_ml.api.app import create_app, serve
 from polymarket_ml.api.state import ApiState
 from polymarket_ml.runtime.clock import clock_from_settings
+from polymarket_ml.runtime.shutdown import stop_on_signals
 from polymarket_ml.runtime.wiring import open_database
 from polymarket_ml.settings import Settings
 
@@ -24,12 +23,7 @@ from polymarket_ml.settings import Settings
 async def run_api(
     settings: Settings, *, stop: asyncio.Event | None = None, echo: Callable[[str], None] = print
 ) -> None:
-    if stop is None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError):
-                loop.add_signal_handler(sig, stop.set)
+    stop = stop or stop_on_signals()
     engine = await asyncio.to_thread(open_database, settings, migrate=False)
     client = redis.Redis.from_url(settings.distributed.redis_url, socket_timeout=2)
     try:

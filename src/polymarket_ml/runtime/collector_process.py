@@ -10,9 +10,7 @@ workers on an accelerated run. SIGINT/SIGTERM stop it cleanly, writing buffered 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
-import signal
 from collections.abc import Callable
 
 import redis
@@ -20,6 +18,7 @@ import redis
 from polymarket_ml.collection.collector import Collector
 from polymarket_ml.collection.redis_metrics import RedisTradeMetrics
 from polymarket_ml.runtime.clock import clock_from_settings
+from polymarket_ml.runtime.shutdown import stop_on_signals
 from polymarket_ml.runtime.wiring import collection_context, open_database, open_exchange
 from polymarket_ml.settings import Settings
 
@@ -27,12 +26,7 @@ from polymarket_ml.settings import Settings
 async def run_collector(
     settings: Settings, *, stop: asyncio.Event | None = None, echo: Callable[[str], None] = print
 ) -> None:
-    if stop is None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError):
-                loop.add_signal_handler(sig, stop.set)
+    stop = stop or stop_on_signals()
     clock = clock_from_settings(settings.runtime, shared=True)
     engine = await asyncio.to_thread(open_database, settings, migrate=False)
     client = redis.Redis.from_url(settings.distributed.redis_url)

@@ -10,8 +10,6 @@ flight; its state is in the database, so the next start resumes it.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import signal
 from collections.abc import Callable
 
 from sqlalchemy import Engine
@@ -24,6 +22,7 @@ from polymarket_ml.executor.engine import Executor
 from polymarket_ml.executor.live import LiveExecution, open_live_execution
 from polymarket_ml.executor.paper import LiveBooks
 from polymarket_ml.runtime.clock import clock_from_settings
+from polymarket_ml.runtime.shutdown import stop_on_signals
 from polymarket_ml.runtime.wiring import open_database
 from polymarket_ml.settings import Settings
 
@@ -68,12 +67,7 @@ async def run_executor(
     settings: Settings, *, stop: asyncio.Event | None = None, echo: Callable[[str], None] = print
 ) -> None:
     """``pmml executor``: scan until stopped, with books and trades from the database."""
-    if stop is None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError):
-                loop.add_signal_handler(sig, stop.set)
+    stop = stop or stop_on_signals()
     config = load_executor_config(settings.executor.executor_config)
     clock = clock_from_settings(settings.runtime, shared=True)
     engine = await asyncio.to_thread(open_database, settings, migrate=False)
