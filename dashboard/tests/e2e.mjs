@@ -1,7 +1,8 @@
 // Browser test of the dashboard as the API serves it: node tests/e2e.mjs <base-url> [screenshot-dir]
 //
 // Drives Debian's Chromium through playwright-core (no browser is downloaded): every page loads
-// with real data, a market opens from a table, dark mode toggles and persists, and a phone-sized
+// with real data, a strategy is switched off from the executor page (with $PMML_API_TOKEN typed
+// into its token field), a market opens from a table, dark mode toggles and persists, and a phone-sized
 // viewport renders without sideways scrolling. Screenshots of every page go to the directory
 // given (default: a fresh one under /tmp). Exits 1 with the failed check on stderr.
 import { mkdirSync, mkdtempSync } from "node:fs";
@@ -28,6 +29,8 @@ const ARGS = [
   "--disable-sync",
 ];
 const TIMEOUT = 20_000;
+const token = process.env.PMML_API_TOKEN ?? ""; // the executor's switches need it
+const STRATEGY = "term_structure";
 const results = [];
 const pageErrors = [];
 
@@ -144,15 +147,31 @@ try {
   await page.getByTestId("market-question").waitFor({ timeout: TIMEOUT });
   check(true, "database: a market opens from the table");
 
-  // Executor: status from the health report, sections from the executor's tables
+  // Executor: real status, positions and signals of the executor pmml up runs; a strategy
+  // switched off from the page (with the token saved in the page's field) takes effect
   await page.getByRole("link", { name: "Executor", exact: true }).click();
-  await page.getByTestId("executor-status").waitFor({ timeout: TIMEOUT });
-  const running = await page.getByTestId("executor-status").textContent();
-  if (/not running/.test(running)) {
-    check(await page.getByTestId("executor-not-running").isVisible(), "executor: 'not running' shown");
+  await page.getByTestId("executor-status").filter({ hasText: "running" }).waitFor({ timeout: TIMEOUT });
+  check(!/not running/.test(await page.getByTestId("executor-status").textContent()), "executor: running in pmml up");
+  check(/\$\d/.test(await page.locator('[data-testid="executor-equity"] .stat-value').textContent()), "executor: equity shown");
+  check((await rows(page, "executor-signals")) >= 1, "executor: signals listed");
+  check((await rows(page, "executor-positions")) >= 1, "executor: positions listed");
+  await page.locator('[data-testid="equity-chart"] .recharts-area-curve').first().waitFor({ timeout: TIMEOUT });
+  check(true, "executor: equity curve drawn");
+  if (token) {
+    await page.getByTestId("api-token-input").fill(token);
+    await page.getByTestId("api-token-save").click();
+    const toggle = page.getByTestId(`strategy-switch-${STRATEGY}`);
+    check(await toggle.isChecked(), `executor: ${STRATEGY} enabled at first`);
+    await toggle.click();
+    await page.waitForFunction(
+      (id) => !document.querySelector(`[data-testid="${id}"]`)?.checked,
+      `strategy-switch-${STRATEGY}`,
+      { timeout: TIMEOUT },
+    );
+    const listed = await (await fetch(`${base}/api/strategies`)).json();
+    const after = listed.strategies.find((s) => s.name === STRATEGY);
+    check(listed.running && after && after.enabled === false, `executor: ${STRATEGY} disabled from the page, per the API`);
   }
-  await page.getByTestId("executor-signals").waitFor({ timeout: TIMEOUT });
-  check(true, "executor: sections shown");
   await shot(page, "executor");
 
   // Dark mode: toggles, recolours, survives a reload

@@ -28,6 +28,7 @@ from tests.dashboard.support import (
 SPEED = 30
 MARKETS = 50
 READY_TIMEOUT_SECS = 90
+TOKEN = "e2e-token-0123456789"
 
 
 def free_port() -> int:
@@ -42,7 +43,8 @@ def pmml() -> str:
 
 
 def wait_for_data(base: str, proc: subprocess.Popen[str]) -> None:
-    """Until the API answers and a T4 market has a snapshot, a task ran and tiers moved."""
+    """Until the API answers, a T4 market has a snapshot, a task ran and the executor holds
+    (or held) a position."""
     deadline = time.monotonic() + READY_TIMEOUT_SECS
     last = "no answer"
     with httpx.Client(base_url=base, timeout=5) as http:
@@ -54,9 +56,11 @@ def wait_for_data(base: str, proc: subprocess.Popen[str]) -> None:
                 tasks = http.get("/api/monitoring/task-activity").json()["tasks"]
                 index = http.get("/")
                 priced = [m for m in t4.get("markets", []) if m["price"] is not None]
-                if priced and tasks and index.status_code == 200:
+                held = http.get("/api/executor/positions").json()
+                positions = len(held["open"]) + len(held["closed"])
+                if priced and tasks and positions and index.status_code == 200:
                     return
-                last = f"{len(priced)} priced T4 markets, {len(tasks)} tasks"
+                last = f"{len(priced)} priced T4 markets, {len(tasks)} tasks, {positions} positions"
             except httpx.HTTPError as exc:
                 last = str(exc)
             time.sleep(1)
@@ -81,6 +85,7 @@ def pmml_up(tools: tuple[str, Path], tmp_path: Path) -> Iterator[str]:
         if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"}
     }
     env["PMML_JOURNAL_ENABLED"] = "false"
+    env["PMML_API_TOKEN"] = TOKEN
     log = (tmp_path / "pmml-up.log").open("w")
     proc = subprocess.Popen(
         [pmml(), "up", "--sim", "--speed", str(SPEED), "--markets", str(MARKETS),
@@ -110,7 +115,7 @@ def test_every_page_shows_live_data_in_a_browser(
     result = subprocess.run(
         [node, "tests/e2e.mjs", pmml_up, str(shots)],
         cwd=DASHBOARD,
-        env={**os.environ, "CHROMIUM_PATH": str(chromium)},
+        env={**os.environ, "CHROMIUM_PATH": str(chromium), "PMML_API_TOKEN": TOKEN},
         capture_output=True,
         text=True,
         timeout=240,
@@ -121,3 +126,9 @@ def test_every_page_shows_live_data_in_a_browser(
     for page in ("dashboard", "markets", "market", "monitoring", "database", "executor"):
         assert (shots / f"{page}.png").stat().st_size > 10_000
     assert (shots / "phone-dashboard.png").is_file()
+    # the strategy switched off on the executor page is off in the running executor
+    strategies = httpx.get(f"{pmml_up}/api/strategies", timeout=5).json()
+    enabled = {s["name"]: s["enabled"] for s in strategies["strategies"]}
+    assert strategies["running"] is True
+    assert enabled["term_structure"] is False
+    assert enabled["longshot_yes"] is True

@@ -82,6 +82,172 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/executor/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Config
+         * @description The configuration in effect (the running executor's, else executor_config.yaml).
+         */
+        get: operations["get_config_api_executor_config_get"];
+        put?: never;
+        /**
+         * Post Config
+         * @description Change risk, sizing or execution keys of the running executor (until it restarts); the
+         *     whole result is validated and a bad key answers 422 naming it.
+         */
+        post: operations["post_config_api_executor_config_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/executor/equity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Equity
+         * @description The equity curve (one stored point per scan, thinned).
+         */
+        get: operations["get_equity_api_executor_equity_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/executor/kill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Post Kill
+         * @description The kill switch, as ``pmml kill``: halt trading and cancel every open order.
+         */
+        post: operations["post_kill_api_executor_kill_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/executor/positions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Positions
+         * @description Every open position, and the most recently closed or settled ones.
+         */
+        get: operations["get_positions_api_executor_positions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/executor/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Post Resume
+         * @description As ``pmml resume``: clear the kill switch and the drawdown latch, reset the peak.
+         */
+        post: operations["post_resume_api_executor_resume_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/executor/signals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Signals
+         * @description Recent signals with their status and, when rejected or expired, the reasons.
+         */
+        get: operations["get_signals_api_executor_signals_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/executor/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Status
+         * @description Mode, balances, P&L, drawdown, the kill switch and the drawdown latch, counts; scans
+         *     when the executor runs in this process.
+         */
+        get: operations["get_status_api_executor_status_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/executor/trades": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Trades
+         * @description Our fills, newest first.
+         */
+        get: operations["get_trades_api_executor_trades_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/markets": {
         parameters: {
             query?: never;
@@ -298,6 +464,86 @@ export interface paths {
         get: operations["get_websocket_coverage_api_monitoring_websocket_coverage_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/strategies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Strategies
+         * @description Name, description, version, enabled and parameters of each built-in strategy.
+         */
+        get: operations["get_strategies_api_strategies_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/strategies/{name}/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Post Config
+         * @description Change some parameters (only the keys given); validated as the file is.
+         */
+        post: operations["post_config_api_strategies__name__config_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/strategies/{name}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Post Disable
+         * @description Stop opening positions with it; its open positions still exit by its rules.
+         */
+        post: operations["post_disable_api_strategies__name__disable_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/strategies/{name}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Post Enable
+         * @description Run the strategy from the next scan on.
+         */
+        post: operations["post_enable_api_strategies__name__enable_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -523,6 +769,23 @@ export interface components {
             /** Usual Trades Per Min */
             usual_trades_per_min?: number | null;
         };
+        /** ControlReport */
+        ControlReport: {
+            /**
+             * Cancelled Orders
+             * @default 0
+             */
+            cancelled_orders: number;
+            /** Detail */
+            detail: string;
+            /** Halted */
+            halted: boolean;
+            /**
+             * Peak Equity Usd
+             * @description After a resume: the new peak (the current equity)
+             */
+            peak_equity_usd?: string | null;
+        };
         /** CoverageReport */
         CoverageReport: {
             /**
@@ -590,6 +853,41 @@ export interface components {
             /** Reachable */
             reachable: boolean;
         };
+        /** EquityItem */
+        EquityItem: {
+            /** Cash Usd */
+            cash_usd: string;
+            /** Drawdown Pct */
+            drawdown_pct: string;
+            /** Equity Usd */
+            equity_usd: string;
+            /** Halted */
+            halted: boolean;
+            /** Realized Pnl Usd */
+            realized_pnl_usd: string;
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            /** Unrealized Pnl Usd */
+            unrealized_pnl_usd: string;
+        };
+        /** EquityReport */
+        EquityReport: {
+            /** Mode */
+            mode: string;
+            /**
+             * Points
+             * @description Oldest first, thinned to at most max_points
+             */
+            points: components["schemas"]["EquityItem"][];
+            /**
+             * Total Points
+             * @description Stored in the window before thinning
+             */
+            total_points: number;
+        };
         /**
          * ErrorBody
          * @description What every 4xx and 5xx answer of ours carries.
@@ -598,23 +896,150 @@ export interface components {
             /** Detail */
             detail: string;
         };
+        /**
+         * ExecutorConfigChange
+         * @description A partial change: only the keys given change; the result is validated as a whole.
+         */
+        ExecutorConfigChange: {
+            /** Execution */
+            execution?: {
+                [key: string]: components["schemas"]["JsonValue"];
+            } | null;
+            /** Risk */
+            risk?: {
+                [key: string]: components["schemas"]["JsonValue"];
+            } | null;
+            /** Sizing */
+            sizing?: {
+                [key: string]: components["schemas"]["JsonValue"];
+            } | null;
+        };
+        /** ExecutorConfigReport */
+        ExecutorConfigReport: {
+            /**
+             * Changeable
+             * @description Sections POST /api/executor/config accepts
+             */
+            changeable: string[];
+            /**
+             * Config
+             * @description executor_config.yaml as in effect
+             */
+            config: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+            /**
+             * Running
+             * @description Changes apply to the executor running in this process
+             */
+            running: boolean;
+        };
         /** ExecutorHealth */
         ExecutorHealth: {
             /**
              * Detail
-             * @default the executor is not part of this build yet
+             * @default no executor runs in this process (pmml up runs one; pmml executor alone)
              */
             detail: string;
+            /** Last Scan At */
+            last_scan_at?: string | null;
+            /** Mode */
+            mode?: string | null;
             /**
              * Running
+             * @description An executor runs in this process
              * @default false
              */
             running: boolean;
+            /** Scans */
+            scans?: number | null;
             /**
              * Status
+             * @description running, halted, entries paused or not running
              * @default not running
              */
             status: string;
+        };
+        /** ExecutorStatusReport */
+        ExecutorStatusReport: {
+            /** Cash Usd */
+            cash_usd: string;
+            /**
+             * Drawdown Pct
+             * @description Below the peak, in percent
+             */
+            drawdown_pct: string;
+            /**
+             * Entries Paused
+             * @description Drawdown past the limit: exits only until resumed
+             */
+            entries_paused: boolean;
+            /** Equity Usd */
+            equity_usd: string;
+            /** Fees Usd */
+            fees_usd: string;
+            /**
+             * Halted
+             * @description The kill switch is on: nothing trades until resumed
+             */
+            halted: boolean;
+            /** Halted Reason */
+            halted_reason: string | null;
+            /** Last Scan At */
+            last_scan_at: string | null;
+            /** Last Scan Ms */
+            last_scan_ms: number | null;
+            /**
+             * Mode
+             * @description paper or live
+             */
+            mode: string;
+            /** Open Orders */
+            open_orders: number;
+            /** Open Positions */
+            open_positions: number;
+            /** Peak Equity Usd */
+            peak_equity_usd: string;
+            /**
+             * Positions Value Usd
+             * @description Open positions at their last mark
+             */
+            positions_value_usd: string;
+            /** Realized Pnl Usd */
+            realized_pnl_usd: string;
+            /**
+             * Running
+             * @description An executor runs in this process (pmml up)
+             */
+            running: boolean;
+            /**
+             * Scans
+             * @description Scans since this process started (running only)
+             */
+            scans: number | null;
+            /**
+             * Signals
+             * @description Stored signals per status
+             */
+            signals: {
+                [key: string]: number;
+            };
+            /**
+             * Started
+             * @description An executor of this mode has stored its state once
+             */
+            started: boolean;
+            /** Starting Balance Usd */
+            starting_balance_usd: string;
+            /** Strategy Errors */
+            strategy_errors: number | null;
+            /**
+             * Total Pnl Usd
+             * @description equity - starting balance
+             */
+            total_pnl_usd: string;
+            /** Unrealized Pnl Usd */
+            unrealized_pnl_usd: string;
         };
         /** HealthReport */
         HealthReport: {
@@ -646,6 +1071,15 @@ export interface components {
             detail?: components["schemas"]["ValidationError"][];
         };
         JsonValue: unknown;
+        /** KillRequest */
+        KillRequest: {
+            /**
+             * Reason
+             * @description Kept with the halt
+             * @default api
+             */
+            reason: string;
+        };
         /** LogLevelChange */
         LogLevelChange: {
             /**
@@ -953,6 +1387,63 @@ export interface components {
              */
             trades: components["schemas"]["MarketTrade"][];
         };
+        /** PositionItem */
+        PositionItem: {
+            /** Closed At */
+            closed_at: string | null;
+            /** Cost Basis Usd */
+            cost_basis_usd: string;
+            /** Current Price */
+            current_price: string | null;
+            /** Current Value Usd */
+            current_value_usd: string | null;
+            /** Entry Price */
+            entry_price: string;
+            /** Exit Price */
+            exit_price: string | null;
+            /** Exit Reason */
+            exit_reason: string | null;
+            /** Fees Usd */
+            fees_usd: string;
+            /** Id */
+            id: number | null;
+            /** Market Id */
+            market_id: number;
+            /**
+             * Opened At
+             * Format: date-time
+             */
+            opened_at: string;
+            /** Outcome */
+            outcome: string;
+            /** Question */
+            question: string | null;
+            /** Realized Pnl Usd */
+            realized_pnl_usd: string;
+            /** Size */
+            size: string;
+            /**
+             * Status
+             * @description open, closed or settled
+             */
+            status: string;
+            /** Strategy */
+            strategy: string;
+            /** Token Id */
+            token_id: string;
+            /** Unrealized Pnl Usd */
+            unrealized_pnl_usd: string | null;
+        };
+        /** PositionsReport */
+        PositionsReport: {
+            /**
+             * Closed
+             * @description Recently closed or settled, newest first
+             */
+            closed: components["schemas"]["PositionItem"][];
+            /** Open */
+            open: components["schemas"]["PositionItem"][];
+        };
         /**
          * Problem
          * @description One failed check: ``critical`` makes ``/critical`` answer 503, ``warning`` does not.
@@ -1046,6 +1537,58 @@ export interface components {
             /** Tier */
             tier: number | null;
         };
+        /** SignalItem */
+        SignalItem: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Edge */
+            edge: number | null;
+            /** Id */
+            id: number | null;
+            /** Is Exit */
+            is_exit: boolean;
+            /** Market Id */
+            market_id: number;
+            /** Outcome */
+            outcome: string | null;
+            /** Price At Signal */
+            price_at_signal: string;
+            /** Question */
+            question: string | null;
+            /** Reason */
+            reason: string;
+            /**
+             * Risk Reasons
+             * @description Why it was rejected or expired
+             */
+            risk_reasons: string[];
+            /** Side */
+            side: string;
+            /**
+             * Status
+             * @description pending, approved, rejected, executed or expired
+             */
+            status: string;
+            /** Strategy */
+            strategy: string;
+            /** Suggested Size Usd */
+            suggested_size_usd: string | null;
+            /** Token Id */
+            token_id: string;
+        };
+        /** SignalsReport */
+        SignalsReport: {
+            /** Signals */
+            signals: components["schemas"]["SignalItem"][];
+        };
+        /**
+         * SignalStatus
+         * @enum {string}
+         */
+        SignalStatus: "pending" | "approved" | "rejected" | "executed" | "expired";
         /**
          * SnapshotPoint
          * @description One snapshot: the price, book and activity features of the 65.
@@ -1097,6 +1640,31 @@ export interface components {
             volume_1h: number | null;
             /** Volume 24H */
             volume_24h: number | null;
+        };
+        /** StrategiesReport */
+        StrategiesReport: {
+            /**
+             * Running
+             * @description Changes apply to the executor running in this process
+             */
+            running: boolean;
+            /** Strategies */
+            strategies: components["schemas"]["StrategyItem"][];
+        };
+        /** StrategyItem */
+        StrategyItem: {
+            /** Description */
+            description: string;
+            /** Enabled */
+            enabled: boolean;
+            /** Name */
+            name: string;
+            /** Params */
+            params: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+            /** Version */
+            version: string;
         };
         /** TablePageReport */
         TablePageReport: {
@@ -1240,6 +1808,48 @@ export interface components {
             to_labels: string[];
             /** Total */
             total: number;
+        };
+        /**
+         * TradeItem
+         * @description One of our fills.
+         */
+        TradeItem: {
+            /** Fee Usd */
+            fee_usd: string;
+            /**
+             * Filled At
+             * Format: date-time
+             */
+            filled_at: string;
+            /** Id */
+            id: number | null;
+            /** Is Maker */
+            is_maker: boolean;
+            /** Market Id */
+            market_id: number;
+            /** Notional Usd */
+            notional_usd: string;
+            /** Order Id */
+            order_id: number;
+            /** Price */
+            price: string;
+            /** Question */
+            question: string | null;
+            /** Side */
+            side: string;
+            /** Size */
+            size: string;
+            /** Slippage */
+            slippage: string | null;
+            /** Strategy */
+            strategy: string | null;
+            /** Token Id */
+            token_id: string;
+        };
+        /** TradesReport */
+        TradesReport: {
+            /** Trades */
+            trades: components["schemas"]["TradeItem"][];
         };
         /** TransitionFlow */
         TransitionFlow: {
@@ -1445,6 +2055,396 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The database does not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_config_api_executor_config_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecutorConfigReport"];
+                };
+            };
+        };
+    };
+    post_config_api_executor_config_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExecutorConfigChange"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecutorConfigReport"];
+                };
+            };
+            /** @description The body could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No executor runs in this process */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A value is invalid (the message names the key) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The database does not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_equity_api_executor_equity_get: {
+        parameters: {
+            query?: {
+                /** @description Window back from now */
+                hours?: number;
+                max_points?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EquityReport"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description The database does not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_kill_api_executor_kill_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KillRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlReport"];
+                };
+            };
+            /** @description The body could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description The database does not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_positions_api_executor_positions_get: {
+        parameters: {
+            query?: {
+                /** @description Rows listed, newest first */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PositionsReport"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description The database does not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_resume_api_executor_resume_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlReport"];
+                };
+            };
+            /** @description The body could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database does not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_signals_api_executor_signals_get: {
+        parameters: {
+            query?: {
+                /** @description Rows listed, newest first */
+                limit?: number;
+                status?: components["schemas"]["SignalStatus"] | null;
+                strategy?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignalsReport"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description The database does not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_status_api_executor_status_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecutorStatusReport"];
+                };
+            };
+            /** @description The database does not answer */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_trades_api_executor_trades_get: {
+        parameters: {
+            query?: {
+                /** @description Rows listed, newest first */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TradesReport"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
             };
             /** @description The database does not answer */
             503: {
@@ -1895,6 +2895,230 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
+            };
+        };
+    };
+    get_strategies_api_strategies_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StrategiesReport"];
+                };
+            };
+        };
+    };
+    post_config_api_strategies__name__config_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The strategy's name */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: components["schemas"]["JsonValue"];
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StrategyItem"];
+                };
+            };
+            /** @description The body could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such strategy */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No executor runs in this process */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter is invalid (the message names it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    post_disable_api_strategies__name__disable_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The strategy's name */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StrategyItem"];
+                };
+            };
+            /** @description The body could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such strategy */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No executor runs in this process */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter is invalid (the message names it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    post_enable_api_strategies__name__enable_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The strategy's name */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StrategyItem"];
+                };
+            };
+            /** @description The body could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing or wrong bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such strategy */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No executor runs in this process */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A parameter is invalid (the message names it) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -1,9 +1,8 @@
 """The FastAPI application: :func:`create_app` builds it, :func:`serve` runs it with uvicorn.
 
 Our error tree is mapped to status codes in one place (:data:`STATUS_OF`); every error answer is
-``{"detail": "..."}``. Adding an area (the executor's endpoints, later) is one more router in
-:func:`create_app`; a state-changing route is protected by :class:`TokenMiddleware` without
-further code.
+``{"detail": "..."}``. Adding an area is one more router in :func:`create_app`; a state-changing
+route is protected by :class:`TokenMiddleware` without further code.
 """
 
 from __future__ import annotations
@@ -19,13 +18,15 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
 from polymarket_ml import __version__
+from polymarket_ml.api.allow import install_allow_header
 from polymarket_ml.api.dashboard import mount_dashboard
 from polymarket_ml.api.metrics import HttpMetrics, HttpMetricsMiddleware, render_metrics
-from polymarket_ml.api.routes import admin, database, markets, monitoring
+from polymarket_ml.api.routes import admin, database, executor, markets, monitoring, strategies
 from polymarket_ml.api.security import TokenMiddleware
 from polymarket_ml.api.state import ApiState
 from polymarket_ml.core.errors import (
     ConfigError,
+    ConflictError,
     DatabaseNotReadyError,
     DataError,
     InvalidInputError,
@@ -41,6 +42,7 @@ log = logging.getLogger(__name__)
 STATUS_OF: tuple[tuple[type[PmmlError], int], ...] = (
     (NotFoundError, 404),
     (InvalidInputError, 422),
+    (ConflictError, 409),
     (DatabaseNotReadyError, 503),
     (StorageError, 503),  # the database is down or refused: try again later
     (SourceError, 502),  # the exchange failed us
@@ -64,7 +66,7 @@ def create_app(state: ApiState) -> FastAPI:
     app = FastAPI(
         title="polymarket-ml",
         version=__version__,
-        description="Monitoring, data and (later) trading of a polymarket-ml deployment.",
+        description="Monitoring, data and trading of a polymarket-ml deployment.",
     )
     app.state.api = state
     http_metrics = HttpMetrics()
@@ -72,6 +74,8 @@ def create_app(state: ApiState) -> FastAPI:
     app.include_router(database.router)
     app.include_router(admin.router)
     app.include_router(markets.router)
+    app.include_router(executor.router)
+    app.include_router(strategies.router)
 
     @app.get(
         "/metrics",
@@ -83,6 +87,8 @@ def create_app(state: ApiState) -> FastAPI:
         """Prometheus exposition: HTTP, collector, breakers, tasks of the last hour."""
         body = await render_metrics(state.monitoring, http_metrics)
         return Response(body, media_type=PROMETHEUS_CONTENT_TYPE)
+
+    install_allow_header(app)  # a 405 names every method of the path
 
     @app.exception_handler(PmmlError)
     async def pmml_error(_request: Request, exc: Exception) -> JSONResponse:

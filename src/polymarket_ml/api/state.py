@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from polymarket_ml.api.security import load_or_create_token
 from polymarket_ml.collection.collector import Collector
 from polymarket_ml.core.clock import Clock, SystemClock
+from polymarket_ml.executor.engine import Executor
 from polymarket_ml.monitoring.context import MonitoringContext, SchedulerView
 from polymarket_ml.settings import Settings
 from polymarket_ml.sources.polymarket.breaker import BreakerRegistry
@@ -20,7 +21,8 @@ from polymarket_ml.storage.engine import make_session_factory
 @dataclass
 class ApiState:
     """Built once by the entry point. A live component is None where it does not run in this
-    process; the executor joins here (and gets its router) once it exists.
+    process (``executor``: the one ``pmml up`` runs; its strategies and configuration can be
+    changed through the API only then).
 
     ``token`` None: ``PMML_API_TOKEN`` or the token file (see :mod:`polymarket_ml.api.security`).
     """
@@ -32,6 +34,7 @@ class ApiState:
     breakers: BreakerRegistry | None = None
     scheduler: SchedulerView | None = None
     redis: redis.Redis | None = None
+    executor: Executor | None = None
     token: str | None = field(default=None, repr=False)
     sessions: sessionmaker[Session] = field(init=False)
     monitoring: MonitoringContext = field(init=False)
@@ -48,6 +51,7 @@ class ApiState:
             breakers=self.breakers,
             scheduler=self.scheduler,
             redis=self.redis,
+            executor=self.executor,
         )
 
     @property

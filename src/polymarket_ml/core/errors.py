@@ -60,3 +60,11 @@ class InvalidInputError(PmmlError):
 
     Nothing is retried: the API answers 422 with the message, the CLI prints it.
     """
+
+
+class ConflictError(PmmlError):
+    """A request cannot be done in the current state of the system (the executor it would
+    change does not run in this process).
+
+    Nothing is retried: the API answers 409 with the message, which says what to do instead.
+    """

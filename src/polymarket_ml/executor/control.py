@@ -16,12 +16,13 @@ from decimal import Decimal
 from sqlalchemy import Engine
 
 from polymarket_ml.core.enums import ExecutionMode, SignalStatus
-from polymarket_ml.core.types import EquityPoint, Order, Position, Signal
+from polymarket_ml.core.types import EquityPoint, Fill, Order, Position, Signal
 from polymarket_ml.executor.config import ExecutorConfig
 from polymarket_ml.executor.portfolio import value_of
 from polymarket_ml.storage.engine import make_session_factory
 from polymarket_ml.storage.repositories import (
     ExecutorRepository,
+    MarketRepository,
     OrderRepository,
     PositionRepository,
     SignalRepository,
@@ -155,3 +156,24 @@ def recent_positions(
 ) -> list[Position]:
     with make_session_factory(engine)() as s:
         return PositionRepository(s).recent(mode, include_closed=include_closed, limit=limit)
+
+
+def recent_fills(
+    engine: Engine, mode: ExecutionMode, *, limit: int
+) -> list[tuple[Fill, str | None]]:
+    """Our fills, newest first, each with the strategy of its order."""
+    with make_session_factory(engine)() as s:
+        return OrderRepository(s).recent_fills(mode, limit=limit)
+
+
+def equity_history(
+    engine: Engine, mode: ExecutionMode, *, since: datetime | None = None
+) -> list[EquityPoint]:
+    """Stored equity points of ``mode``, oldest first."""
+    with make_session_factory(engine)() as s:
+        return ExecutorRepository(s).equity_history(mode, since=since)
+
+
+def market_questions(engine: Engine, market_ids: set[int]) -> dict[int, str]:
+    with make_session_factory(engine)() as s:
+        return MarketRepository(s).questions(market_ids)

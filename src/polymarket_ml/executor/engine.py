@@ -65,6 +65,7 @@ from polymarket_ml.core.types import (
 )
 from polymarket_ml.executor.book_walk import round_to_tick
 from polymarket_ml.executor.config import ExecutionStyle, ExecutorConfig
+from polymarket_ml.executor.events import EventHub, EventType, ExecutorEvent
 from polymarket_ml.executor.execution import (
     BookSource,
     Execution,
@@ -210,6 +211,8 @@ class Executor:
         self._snapshot_cursor: datetime | None = None
         self._equity: list[EquityPoint] = []  # to store
         self._ready = False
+        self.events = EventHub()  # fills, positions, signals, alerts: once a scan is stored
+        self._outbox: list[ExecutorEvent] = []
 
     # -- start and feed ------------------------------------------------------------------
 
@@ -295,6 +298,7 @@ class Executor:
         inputs = await asyncio.to_thread(self._load, now)
         self._step(inputs, now)
         await asyncio.to_thread(self._persist, now)
+        self._flush_events()
 
     def scan(self) -> None:
         """One scan, synchronously (tests, the ``pmml executor`` process)."""
@@ -302,6 +306,7 @@ class Executor:
         now = self.clock.now()
         self._step(self._load(now), now)
         self._persist(now)
+        self._flush_events()
 
     # -- reading -------------------------------------------------------------------------
 
@@ -365,6 +370,8 @@ class Executor:
                     self.portfolio.drawdown_pct,
                     self.config.risk.max_drawdown_pct,
                 )
+            if not self.entries_paused:
+                self._emit("alert", now, kind="entries_paused", reason="drawdown past the limit")
             self.entries_paused = True
         self._exits(views, now)
         self._entries(views, now)
@@ -384,6 +391,7 @@ class Executor:
             return
         if control.halted and not self.halted:
             log.warning("kill switch on: cancelling every open order, trading halted")
+            self._emit("alert", now, kind="halted", reason="the kill switch is on")
         self.halted = control.halted
         if self.halted:
             for order in self.execution.open_orders():
@@ -459,7 +467,8 @@ class Executor:
                 for order in self.execution.open_orders():
                     if order.market_id == position.market_id:
                         self._cancel(order.client_order_id, now, "market resolved")
-                self.portfolio.settle(position.token_id, market.resolution, now=now)
+                settled = self.portfolio.settle(position.token_id, market.resolution, now=now)
+                self._emit_position("settled", settled, now, resolution=market.resolution)
                 continue
             top = self.books.top(position.token_id)
             if top is not None and top[0] is not None:
@@ -664,6 +673,12 @@ class Executor:
             rec.fills.append(fill)
             rec.filled_notional += fill.price * fill.size
             self.stats.fills += 1
+            self._emit("fill", now, market_id=fill.market_id, token_id=fill.token_id,
+                       side=fill.side, price=fill.price, size=fill.size, fee_usd=fill.fee_usd,
+                       strategy=strategy, market=self._question(fill.market_id))  # fmt: skip
+            after = self.portfolio.position(fill.token_id)
+            change = "opened" if held is None else "closed" if after is None else "changed"
+            self._emit_position(change, after or held, now)
         if rec.signal is None:
             return
         if report.fills:
@@ -705,6 +720,35 @@ class Executor:
         rec.dirty = True
         key = status.value
         self.stats.signals[key] = self.stats.signals.get(key, 0) + 1
+        s = rec.signal
+        self._emit("signal", now, strategy=s.strategy, market_id=s.market_id, side=s.side,
+                   status=status, reasons=reasons, price=s.price_at_signal, is_exit=s.is_exit,
+                   market=self._question(s.market_id))  # fmt: skip
+
+    # -- events --------------------------------------------------------------------------
+
+    def _emit(self, type_: EventType, now: datetime, **data: object) -> None:
+        self._outbox.append(ExecutorEvent(type_, now, data))
+
+    def _emit_position(
+        self, change: str, position: Position | None, now: datetime, **data: object
+    ) -> None:
+        if position is not None:
+            self._emit("position", now, change=change, market_id=position.market_id,
+                       token_id=position.token_id, outcome=position.outcome,
+                       strategy=position.strategy, size=position.size,
+                       realized_pnl_usd=position.realized_pnl_usd,
+                       market=self._question(position.market_id), **data)  # fmt: skip
+
+    def _question(self, market_id: int) -> str | None:
+        market = self.market_state.markets.get(market_id)
+        return market.question if market is not None else None
+
+    def _flush_events(self) -> None:
+        """Publish what the stored scan did, in order."""
+        events, self._outbox = self._outbox, []
+        for event in events:
+            self.events.publish(event)
 
     def _risk_state(self) -> PortfolioState:
         p = self.portfolio

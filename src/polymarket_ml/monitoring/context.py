@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from polymarket_ml.collection.collector import Collector
 from polymarket_ml.core.clock import Clock
 from polymarket_ml.core.enums import Tier
+from polymarket_ml.executor.engine import Executor
 from polymarket_ml.settings import Settings
 from polymarket_ml.sources.polymarket.breaker import BreakerRegistry
 
@@ -55,6 +56,7 @@ class MonitoringContext:
     breakers: BreakerRegistry | None = None
     scheduler: SchedulerView | None = None
     redis: redis.Redis | None = None
+    executor: Executor | None = None
     started_at: datetime = field(init=False)
     """When monitoring started looking: a tier with markets but no snapshot yet is not stale
     before three of its intervals have passed since."""

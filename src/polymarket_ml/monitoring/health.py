@@ -82,7 +82,7 @@ async def health_report(ctx: MonitoringContext) -> HealthReport:
         redis=redis_health,
         collector=collector,
         scheduler=_scheduler_health(ctx, stored.last_task_run_at),
-        executor=ExecutorHealth(),
+        executor=_executor_health(ctx),
         breakers=breakers,
         freshness=freshness,
         problems=problems,
@@ -145,6 +145,22 @@ def _collector_health(ctx: MonitoringContext) -> CollectorHealth:
         subscribed_tokens=len(collector.pool.assets),
         queue_depth=collector.queue_depth,
         stats=dataclasses.replace(collector.stats),
+    )
+
+
+def _executor_health(ctx: MonitoringContext) -> ExecutorHealth:
+    ex = ctx.executor
+    if ex is None:
+        return ExecutorHealth()
+    status = "halted" if ex.halted else "entries paused" if ex.entries_paused else "running"
+    return ExecutorHealth(
+        running=True,
+        status=status,
+        detail=f"{ex.mode.value} trading, {ex.stats.scans} scans, {ex.stats.fills} fills"
+        f" and {len(ex.portfolio.positions)} open positions",
+        mode=ex.mode.value,
+        scans=ex.stats.scans,
+        last_scan_at=ex.stats.last_scan_at,
     )
 
 

@@ -69,9 +69,14 @@ class SchedulerHealth(Report):
 
 
 class ExecutorHealth(Report):
-    running: bool = False
-    status: str = "not running"
-    detail: str = "the executor is not part of this build yet"
+    running: bool = Field(default=False, description="An executor runs in this process")
+    status: str = Field(
+        default="not running", description="running, halted, entries paused or not running"
+    )
+    detail: str = "no executor runs in this process (pmml up runs one; pmml executor alone)"
+    mode: str | None = None
+    scans: int | None = None
+    last_scan_at: datetime | None = None
 
 
 class TierFreshness(Report):

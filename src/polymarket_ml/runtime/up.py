@@ -18,7 +18,6 @@ import asyncio
 import contextlib
 import gc
 import logging
-import signal
 from collections.abc import Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from polymarket_ml.collection.journal import JournalWriter
 from polymarket_ml.collection.metrics import InProcessTradeMetrics
 from polymarket_ml.core.clock import Clock, SpeedClock, SystemClock
 from polymarket_ml.core.enums import Tier
+from polymarket_ml.executor.engine import Executor
 from polymarket_ml.runtime.executor_process import (
     close_execution,
     executor_for_up,
@@ -42,6 +42,7 @@ from polymarket_ml.runtime.executor_process import (
 from polymarket_ml.runtime.jobs import run_job
 from polymarket_ml.runtime.schedule import build_schedule
 from polymarket_ml.runtime.scheduler import Scheduler
+from polymarket_ml.runtime.shutdown import stop_on_signals
 from polymarket_ml.runtime.wiring import (
     Exchange,
     collection_context,
@@ -83,7 +84,7 @@ async def run_up(
     echo: Callable[[str], None] = print,
 ) -> None:
     """Run until ``stop`` is set (or SIGINT/SIGTERM when ``stop`` is None)."""
-    stop = stop or _stop_on_signals()
+    stop = stop or stop_on_signals()
     clock: Clock = SpeedClock(options.speed) if options.sim else SystemClock()
     async with AsyncExitStack() as stack:
         if options.sim:
@@ -135,7 +136,16 @@ async def run_up(
             asyncio.create_task(_report(collector, stop, options, echo), name="status"),
             asyncio.create_task(
                 _serve_api(
-                    settings, options, engine, clock, collector, exchange, scheduler, echo, stop
+                    settings,
+                    options,
+                    engine,
+                    clock,
+                    collector,
+                    exchange,
+                    scheduler,
+                    echo,
+                    stop,
+                    executor=executor,
                 ),
                 name="api",
             ),
@@ -159,6 +169,7 @@ async def _serve_api(
     scheduler: Scheduler,
     echo: Callable[[str], None],
     stop: asyncio.Event,
+    executor: Executor | None = None,
 ) -> None:
     """The API on ``options.port`` (bound to ``PMML_API_HOST``, 127.0.0.1 by default)."""
     state = ApiState(
@@ -168,6 +179,7 @@ async def _serve_api(
         collector=collector,
         breakers=exchange.breakers,
         scheduler=scheduler,
+        executor=executor,
     )
     api = settings.api.model_copy(update={"api_port": options.port})
     echo(f"dashboard: http://{api.api_host}:{api.api_port}/  (API docs at /docs)")
@@ -195,15 +207,6 @@ async def _report(
 def _tier_counts(collector: Collector) -> dict[Tier, int]:
     with collector.ctx.sessions() as s:
         return MarketRepository(s).count_by_tier()
-
-
-def _stop_on_signals() -> asyncio.Event:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop.set)
-    return stop
 
 
 def journal_dir(data_dir: Path) -> Path:

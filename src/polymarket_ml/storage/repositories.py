@@ -121,6 +121,13 @@ class MarketRepository:
         row = self.session.get(MarketRow, market_id)
         return None if row is None else market_from_row(row)
 
+    def questions(self, market_ids: Collection[int]) -> dict[int, str]:
+        """The question of each market of ``market_ids`` that exists."""
+        if not market_ids:
+            return {}
+        query = select(MarketRow.id, MarketRow.question).where(MarketRow.id.in_(market_ids))
+        return {int(i): q for i, q in self.session.execute(query)}
+
     def list_active(self, tier: Tier | None = None) -> list[Market]:
         query = select(MarketRow).where(MarketRow.active.is_(True))
         if tier is not None:
@@ -760,25 +767,37 @@ class OrderRepository:
 
     def fills(self, order_id: int) -> list[Fill]:
         query = select(FillRow).where(FillRow.order_id == order_id).order_by(FillRow.id)
-        return [
-            Fill(
-                id=r.id,
-                order_id=r.order_id,
-                market_id=r.market_id,
-                token_id=r.token_id,
-                side=Side(r.side),
-                price=r.price,
-                size=r.size,
-                fee_usd=r.fee_usd,
-                filled_at=r.filled_at,
-                mode=ExecutionMode(r.mode),
-                is_maker=r.is_maker,
-                exchange_trade_id=r.exchange_trade_id,
-                slippage=r.slippage,
-                received_at=r.received_at,
-            )
-            for r in self.session.scalars(query)
-        ]
+        return [fill_from_row(r) for r in self.session.scalars(query)]
+
+    def recent_fills(self, mode: ExecutionMode, *, limit: int) -> list[tuple[Fill, str | None]]:
+        """Our fills of ``mode``, newest first, each with its order's strategy."""
+        query = (
+            select(FillRow, OrderRow.strategy)
+            .join(OrderRow, OrderRow.id == FillRow.order_id)
+            .where(FillRow.mode == mode.value)
+            .order_by(FillRow.filled_at.desc(), FillRow.id.desc())
+            .limit(limit)
+        )
+        return [(fill_from_row(r), strategy) for r, strategy in self.session.execute(query)]
+
+
+def fill_from_row(r: FillRow) -> Fill:
+    return Fill(
+        id=r.id,
+        order_id=r.order_id,
+        market_id=r.market_id,
+        token_id=r.token_id,
+        side=Side(r.side),
+        price=r.price,
+        size=r.size,
+        fee_usd=r.fee_usd,
+        filled_at=r.filled_at,
+        mode=ExecutionMode(r.mode),
+        is_maker=r.is_maker,
+        exchange_trade_id=r.exchange_trade_id,
+        slippage=r.slippage,
+        received_at=r.received_at,
+    )
 
 
 _LIVE_ORDER_STATUSES = (

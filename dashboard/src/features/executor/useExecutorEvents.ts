@@ -1,7 +1,8 @@
 // The executor's WebSocket (/api/executor/ws) notifies; React Query refetches. Each event
-// invalidates the ["executor"] queries (and the database browser's, which shows executor tables
-// meanwhile); fills, resolutions, rejections and halts also make a toast. Connects only while
-// the health report says the executor runs; reconnects with a capped backoff.
+// (fill, position, signal, alert) invalidates the ["executor"] queries (and the database
+// browser's); fills, closed or settled positions and alerts (halted, entries paused) also make a
+// toast. Connects only while the executor runs in the API's process; reconnects with a capped
+// backoff.
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { useToast, type ToastKind } from "../../lib/toast";
@@ -14,17 +15,18 @@ interface ExecutorEvent {
 }
 
 function toastFor(event: ExecutorEvent): [ToastKind, string, string?] | null {
-  const what = (k: string) => (event[k] === undefined ? "" : String(event[k]));
+  const what = (k: string) => (event[k] === undefined || event[k] === null ? "" : String(event[k]));
+  const market = what("market") || undefined;
   switch (event.type) {
     case "fill":
-      return ["success", `Fill: ${what("side")} ${what("size")} @ ${what("price")}`, what("market") || undefined];
-    case "resolution":
-      return ["info", `Market resolved: ${what("outcome")}`, what("market") || undefined];
-    case "order_rejected":
-    case "risk_rejected":
-      return ["warning", "Order rejected", what("reason") || undefined];
-    case "halted":
-      return ["error", "Executor halted", what("reason") || undefined];
+      return ["success", `Fill: ${what("side")} ${what("size")} @ ${what("price")} (${what("strategy")})`, market];
+    case "position":
+      if (event.change === "settled")
+        return ["info", `Settled ${what("outcome")}: ${what("resolution")}, P&L $${Number(what("realized_pnl_usd")).toFixed(2)}`, market];
+      if (event.change === "closed") return ["info", `Position closed (${what("strategy")})`, market];
+      return null;
+    case "alert":
+      return [what("kind") === "halted" ? "error" : "warning", `Executor ${what("kind").replace("_", " ")}`, what("reason") || undefined];
     default:
       return null;
   }
@@ -52,6 +54,7 @@ export function useExecutorEvents(enabled: boolean) {
         } catch {
           /* not JSON: still a notification */
         }
+        if (event.type === "hello") return;
         void queryClient.invalidateQueries({ queryKey: ["executor"] });
         void queryClient.invalidateQueries({ queryKey: ["database"] });
         const t = toastFor(event);

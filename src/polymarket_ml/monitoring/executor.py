@@ -1,0 +1,353 @@
+"""The executor and its strategies as the API (and the dashboard) sees them, and what a person
+changes on them.
+
+Reads come from the database (what the executor stores every scan, so they work whether the
+executor runs in this process, in ``pmml executor`` elsewhere, or not at all), plus the live
+counters of an executor running in this process (``pmml up``). Kill and resume go through the
+database like the CLI's (:mod:`polymarket_ml.executor.control`): any executor sees them on its
+next scan.
+
+Changing the configuration or a strategy acts on the executor running in this process and lasts
+until it restarts (``executor_config.yaml`` is not rewritten). Without one, a change raises
+:class:`~polymarket_ml.core.errors.ConflictError` (409): the executor reads its configuration
+from the file at start, so the file is where a change belongs then. A bad value raises
+:class:`~polymarket_ml.core.errors.InvalidInputError` (422) naming the key; nothing changes.
+
+Live components are read and changed on the event loop (the executor's loop in ``pmml up``);
+the database is read in worker threads by the callers (sync functions here).
+Performs database I/O.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from polymarket_ml.core.enums import SignalStatus
+from polymarket_ml.core.errors import (
+    ConfigError,
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+)
+from polymarket_ml.core.types import EquityPoint, Fill, Position, Signal
+from polymarket_ml.executor import control
+from polymarket_ml.executor.config import (
+    ExecutorConfig,
+    dump_executor_config,
+    load_executor_config,
+    parse_executor_config,
+)
+from polymarket_ml.executor.engine import Executor
+from polymarket_ml.executor.strategies.registry import BUILT_IN, StrategyRegistry
+from polymarket_ml.monitoring.context import MonitoringContext
+from polymarket_ml.monitoring.executor_reports import (
+    ControlReport,
+    EquityItem,
+    EquityReport,
+    ExecutorConfigChange,
+    ExecutorConfigReport,
+    ExecutorStatusReport,
+    PositionItem,
+    PositionsReport,
+    SignalItem,
+    SignalsReport,
+    StrategiesReport,
+    StrategyItem,
+    TradeItem,
+    TradesReport,
+)
+
+CHANGEABLE_SECTIONS = ("risk", "sizing", "execution")
+"""What ``POST /api/executor/config`` changes at runtime: the engine reads these on every scan
+(the scan interval, the mode and the starting balance are fixed at start)."""
+
+NOT_RUNNING = (
+    "no executor runs in this process (pmml up runs one): change executor_config.yaml and "
+    "restart the executor instead"
+)
+
+
+def executor_config(ctx: MonitoringContext) -> ExecutorConfig:
+    """The configuration in effect: the running executor's (with its strategies' current
+    parameters), else ``executor_config.yaml``."""
+    ex = ctx.executor
+    if ex is None:
+        return load_executor_config(ctx.settings.executor.executor_config)
+    return ex.config.model_copy(update={"strategies": ex.registry.config})
+
+
+# -- reads -----------------------------------------------------------------------------------
+
+
+def status_report(ctx: MonitoringContext, config: ExecutorConfig) -> ExecutorStatusReport:
+    """Balances, P&L, drawdown and switches as stored; live counters when running here."""
+    st = control.executor_status(ctx.engine, config)
+    ex = ctx.executor
+    signals: dict[str, int] = {}
+    for (_, status), n in st.signals.items():
+        signals[status.value] = signals.get(status.value, 0) + n
+    stats = ex.stats if ex is not None else None
+    return ExecutorStatusReport(
+        mode=st.mode.value,
+        running=ex is not None,
+        started=st.started,
+        halted=st.halted,
+        halted_reason=st.halted_reason,
+        entries_paused=st.entries_paused,
+        starting_balance_usd=st.starting_balance_usd,
+        cash_usd=st.cash_usd,
+        positions_value_usd=st.positions_value_usd,
+        equity_usd=st.equity_usd,
+        peak_equity_usd=st.peak_equity_usd,
+        drawdown_pct=st.drawdown_pct.quantize(Decimal("0.0001")),
+        realized_pnl_usd=st.realized_pnl_usd,
+        unrealized_pnl_usd=st.unrealized_pnl_usd,
+        fees_usd=st.fees_usd,
+        total_pnl_usd=st.equity_usd - st.starting_balance_usd,
+        open_positions=len(st.open_positions),
+        open_orders=len(st.open_orders),
+        signals=signals,
+        scans=stats.scans if stats else None,
+        last_scan_at=stats.last_scan_at if stats else None,
+        last_scan_ms=round(stats.last_scan_ms, 3) if stats else None,
+        strategy_errors=stats.strategy_errors if stats else None,
+    )
+
+
+def positions_report(
+    ctx: MonitoringContext, config: ExecutorConfig, *, limit: int
+) -> PositionsReport:
+    found = control.recent_positions(ctx.engine, config.mode, include_closed=True, limit=limit)
+    open_ = control.recent_positions(ctx.engine, config.mode, include_closed=False, limit=10_000)
+    questions = control.market_questions(ctx.engine, {p.market_id for p in [*found, *open_]})
+    return PositionsReport(
+        open=[_position(p, questions) for p in open_],
+        closed=[_position(p, questions) for p in found if p.status.value != "open"],
+    )
+
+
+def trades_report(ctx: MonitoringContext, config: ExecutorConfig, *, limit: int) -> TradesReport:
+    fills = control.recent_fills(ctx.engine, config.mode, limit=limit)
+    questions = control.market_questions(ctx.engine, {f.market_id for f, _ in fills})
+    return TradesReport(trades=[_trade(f, strategy, questions) for f, strategy in fills])
+
+
+def signals_report(
+    ctx: MonitoringContext,
+    *,
+    limit: int,
+    status: SignalStatus | None = None,
+    strategy: str | None = None,
+) -> SignalsReport:
+    found = control.recent_signals(ctx.engine, limit=limit, status=status, strategy=strategy)
+    questions = control.market_questions(ctx.engine, {s.market_id for s in found})
+    return SignalsReport(signals=[_signal(s, questions) for s in found])
+
+
+def equity_report(
+    ctx: MonitoringContext, config: ExecutorConfig, *, hours: float, max_points: int
+) -> EquityReport:
+    """The equity curve of the window, evenly thinned (the newest point always kept)."""
+    since = ctx.clock.now() - timedelta(hours=hours)
+    points = control.equity_history(ctx.engine, config.mode, since=since)
+    return EquityReport(
+        mode=config.mode.value,
+        points=[_equity(p) for p in thin(points, max_points)],
+        total_points=len(points),
+    )
+
+
+def thin(points: list[EquityPoint], max_points: int) -> list[EquityPoint]:
+    if len(points) <= max_points or max_points < 2:
+        return points[-max_points:] if max_points > 0 else []
+    step = (len(points) - 1) / (max_points - 1)
+    return [points[round(i * step)] for i in range(max_points)]
+
+
+def config_report(ctx: MonitoringContext) -> ExecutorConfigReport:
+    return ExecutorConfigReport(
+        running=ctx.executor is not None,
+        changeable=list(CHANGEABLE_SECTIONS),
+        config=dump_executor_config(executor_config(ctx)),
+    )
+
+
+def strategies_report(ctx: MonitoringContext) -> StrategiesReport:
+    ex = ctx.executor
+    registry = ex.registry if ex is not None else StrategyRegistry.from_config(executor_config(ctx))
+    return StrategiesReport(
+        running=ex is not None,
+        strategies=[
+            StrategyItem(
+                name=name,
+                description=cls.description,
+                version=cls.version,
+                enabled=bool(registry.params(name).model_dump()["enabled"]),
+                params=registry.params(name).model_dump(mode="json"),
+            )
+            for name, cls in BUILT_IN.items()
+        ],
+    )
+
+
+# -- changes (on the event loop) ---------------------------------------------------------------
+
+
+def update_config(ctx: MonitoringContext, change: ExecutorConfigChange) -> ExecutorConfigReport:
+    """Apply a partial change of the risk, sizing or execution sections to the running
+    executor, validated as a whole; its next scan uses it."""
+    ex = _running(ctx)
+    current = dump_executor_config(ex.config)
+    merged: dict[str, Any] = dict(current)
+    for section, values in change.model_dump(exclude_none=True).items():
+        merged[section] = {**current[section], **values}
+    try:
+        new = parse_executor_config(merged, source="the executor configuration")
+    except ConfigError as exc:  # its message names each bad key
+        raise InvalidInputError(str(exc)) from None
+    ex.config = new
+    return config_report(ctx)
+
+
+def set_strategy_enabled(ctx: MonitoringContext, name: str, enabled: bool) -> StrategyItem:
+    ex = _running(ctx)
+    _check_strategy(name)
+    if enabled:
+        ex.registry.enable(name)
+    else:
+        ex.registry.disable(name)
+    return _strategy_item(ex.registry, name)
+
+
+def update_strategy(ctx: MonitoringContext, name: str, changes: dict[str, Any]) -> StrategyItem:
+    """Re-parameterise a strategy of the running executor (only the keys given change)."""
+    ex = _running(ctx)
+    _check_strategy(name)
+    try:
+        ex.registry.update(name, changes)
+    except ConfigError as exc:  # naming strategies.<name>.<key>
+        raise InvalidInputError(str(exc)) from None
+    return _strategy_item(ex.registry, name)
+
+
+def kill(ctx: MonitoringContext, config: ExecutorConfig, *, reason: str) -> ControlReport:
+    """The kill switch (as ``pmml kill``): halted, every open order cancelled."""
+    result = control.kill(ctx.engine, config, now=ctx.clock.now(), reason=reason)
+    return ControlReport(
+        halted=True,
+        cancelled_orders=result.cancelled_orders,
+        detail=f"halted ({reason}); {result.cancelled_orders} open orders cancelled",
+    )
+
+
+def resume(ctx: MonitoringContext, config: ExecutorConfig) -> ControlReport:
+    """As ``pmml resume``: kill switch and drawdown latch cleared, the peak reset."""
+    equity = control.resume(ctx.engine, config, now=ctx.clock.now())
+    if equity is None:
+        return ControlReport(halted=False, detail="the executor never ran: nothing to resume")
+    return ControlReport(
+        halted=False, peak_equity_usd=equity, detail=f"resumed; peak equity reset to {equity}"
+    )
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _running(ctx: MonitoringContext) -> Executor:
+    if ctx.executor is None:
+        raise ConflictError(NOT_RUNNING)
+    return ctx.executor
+
+
+def _check_strategy(name: str) -> None:
+    if name not in BUILT_IN:
+        raise NotFoundError(f"no strategy {name!r}; known: {', '.join(BUILT_IN)}")
+
+
+def _strategy_item(registry: StrategyRegistry, name: str) -> StrategyItem:
+    cls = BUILT_IN[name]
+    params = registry.params(name)
+    return StrategyItem(
+        name=name,
+        description=cls.description,
+        version=cls.version,
+        enabled=bool(params.model_dump()["enabled"]),
+        params=params.model_dump(mode="json"),
+    )
+
+
+def _position(p: Position, questions: dict[int, str]) -> PositionItem:
+    return PositionItem(
+        id=p.id,
+        market_id=p.market_id,
+        question=questions.get(p.market_id),
+        token_id=p.token_id,
+        outcome=p.outcome.value,
+        strategy=p.strategy,
+        status=p.status.value,
+        size=p.size,
+        entry_price=p.entry_price,
+        cost_basis_usd=p.cost_basis_usd,
+        current_price=p.current_price,
+        current_value_usd=p.current_value_usd,
+        unrealized_pnl_usd=p.unrealized_pnl_usd,
+        realized_pnl_usd=p.realized_pnl_usd,
+        fees_usd=p.fees_usd,
+        opened_at=p.opened_at,
+        closed_at=p.closed_at,
+        exit_reason=p.exit_reason,
+        exit_price=p.exit_price,
+    )
+
+
+def _trade(f: Fill, strategy: str | None, questions: dict[int, str]) -> TradeItem:
+    return TradeItem(
+        id=f.id,
+        order_id=f.order_id,
+        market_id=f.market_id,
+        question=questions.get(f.market_id),
+        token_id=f.token_id,
+        strategy=strategy,
+        side=f.side.value,
+        price=f.price,
+        size=f.size,
+        notional_usd=f.price * f.size,
+        fee_usd=f.fee_usd,
+        is_maker=f.is_maker,
+        slippage=f.slippage,
+        filled_at=f.filled_at,
+    )
+
+
+def _signal(s: Signal, questions: dict[int, str]) -> SignalItem:
+    return SignalItem(
+        id=s.id,
+        strategy=s.strategy,
+        market_id=s.market_id,
+        question=questions.get(s.market_id),
+        token_id=s.token_id,
+        side=s.side.value,
+        outcome=s.outcome.value if s.outcome else None,
+        is_exit=s.is_exit,
+        reason=s.reason,
+        price_at_signal=s.price_at_signal,
+        edge=s.edge,
+        suggested_size_usd=s.suggested_size_usd,
+        status=s.status.value,
+        risk_reasons=list(s.risk_reasons),
+        created_at=s.created_at,
+    )
+
+
+def _equity(p: EquityPoint) -> EquityItem:
+    return EquityItem(
+        timestamp=p.timestamp,
+        equity_usd=p.equity_usd,
+        cash_usd=p.cash_usd,
+        realized_pnl_usd=p.realized_pnl_usd,
+        unrealized_pnl_usd=p.unrealized_pnl_usd,
+        drawdown_pct=p.drawdown_pct.quantize(Decimal("0.0001")),
+        halted=p.halted,
+    )

@@ -1,0 +1,265 @@
+"""The executor's and strategies' endpoints over a running Executor and a seeded database:
+reads, the token on every change, 422 naming a bad parameter, changes reaching the running
+registry and configuration, 409 without an executor, and fills on the WebSocket."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from polymarket_ml.core.clock import FakeClock
+from polymarket_ml.core.types import Market, OrderbookSnapshot
+from polymarket_ml.executor.config import ExecutorConfig, parse_executor_config
+from polymarket_ml.executor.engine import Executor
+from polymarket_ml.storage.bulk import write_orderbook_snapshots
+from polymarket_ml.storage.engine import make_session_factory
+from polymarket_ml.storage.repositories import MarketRepository
+from tests.api.conftest import TOKEN, MakeApp
+from tests.executor.support import NOW, d, levels
+
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+YES, NO = "0xm1-yes", "0xm1-no"
+QUESTION = "Will the executor trade?"
+
+
+def _config() -> ExecutorConfig:
+    """longshot_yes only: it buys YES at the 0.95 ask of the seeded book."""
+    off = {"enabled": False}
+    return parse_executor_config(
+        {
+            "paper": {"starting_balance_usd": "1000"},
+            "strategies": {"longshot_no": off, "mean_reversion": off, "term_structure": off},
+        }
+    )
+
+
+def _seed(engine: Engine, clock: FakeClock) -> int:
+    market = Market(
+        condition_id="0xm1",
+        question=QUESTION,
+        yes_token_id=YES,
+        no_token_id=NO,
+        end_date=NOW + timedelta(hours=10),
+        tick_size=d("0.01"),
+        min_order_size=d(5),
+        tracking_started_at=NOW,
+    )
+    with make_session_factory(engine).begin() as s:
+        market_id = MarketRepository(s).upsert(market, now=NOW).id
+    assert market_id is not None
+    write_orderbook_snapshots(
+        engine,
+        [
+            OrderbookSnapshot(
+                market_id, YES, clock.now(), levels(("0.93", "500")), levels(("0.95", "500"))
+            ),
+            OrderbookSnapshot(
+                market_id, NO, clock.now(), levels(("0.05", "500")), levels(("0.07", "500"))
+            ),
+        ],
+    )
+    return market_id
+
+
+@pytest.fixture
+def exec_clock() -> FakeClock:
+    return FakeClock(NOW)
+
+
+@pytest.fixture
+def executor(engine: Engine, exec_clock: FakeClock) -> Executor:
+    _seed(engine, exec_clock)
+    return Executor(engine, _config(), exec_clock)
+
+
+@pytest.fixture
+def live(make_app: MakeApp, executor: Executor, exec_clock: FakeClock) -> Iterator[TestClient]:
+    """The API of a process where ``executor`` runs (as in ``pmml up``)."""
+    with TestClient(make_app(executor=executor, clock=exec_clock)) as c:
+        yield c
+
+
+POSTS: list[tuple[str, Any]] = [
+    ("/api/executor/config", {"risk": {"max_positions": 3}}),
+    ("/api/executor/kill", {"reason": "test"}),
+    ("/api/executor/resume", None),
+    ("/api/strategies/longshot_yes/enable", None),
+    ("/api/strategies/longshot_yes/disable", None),
+    ("/api/strategies/longshot_yes/config", {"max_hours_to_close": 24}),
+]
+
+
+def test_reads_show_what_the_running_executor_did(live: TestClient, executor: Executor) -> None:
+    executor.scan()  # buys YES at 0.95
+
+    status = live.get("/api/executor/status").json()
+    positions = live.get("/api/executor/positions").json()
+    trades = live.get("/api/executor/trades").json()["trades"]
+    signals = live.get("/api/executor/signals").json()["signals"]
+    equity = live.get("/api/executor/equity").json()
+    health = live.get("/api/monitoring/health").json()["executor"]
+
+    assert (status["mode"], status["running"], status["halted"]) == ("paper", True, False)
+    assert (status["open_positions"], status["open_orders"], status["scans"]) == (1, 0, 1)
+    assert d(status["starting_balance_usd"]) == d(1000)
+    assert d(status["cash_usd"]) == d(1000) - d("24.9945") - d("0.08998")
+    assert d(status["fees_usd"]) == d("0.08998")
+    assert d(status["equity_usd"]) == d(status["cash_usd"]) + d(status["positions_value_usd"])
+    assert status["signals"] == {"executed": 1}
+    assert [(p["question"], p["outcome"], d(p["size"])) for p in positions["open"]] == [
+        (QUESTION, "YES", d("26.31"))
+    ]
+    assert positions["closed"] == []
+    assert [(t["side"], t["strategy"], d(t["size"])) for t in trades] == [
+        ("BUY", "longshot_yes", d("26.31"))
+    ]
+    assert [(s["strategy"], s["status"], s["question"]) for s in signals] == [
+        ("longshot_yes", "executed", QUESTION)
+    ]
+    assert equity["total_points"] == 1
+    assert d(equity["points"][0]["equity_usd"]) == d(status["equity_usd"])
+    assert (health["running"], health["status"], health["scans"]) == (True, "running", 1)
+
+
+@pytest.mark.parametrize(("path", "body"), POSTS)
+def test_every_change_needs_the_token(live: TestClient, path: str, body: Any) -> None:
+    without = live.post(path, json=body)
+    wrong = live.post(path, json=body, headers={"Authorization": "Bearer nope"})
+
+    assert (without.status_code, wrong.status_code) == (401, 401)
+
+
+def test_a_bad_strategy_parameter_is_a_422_naming_it(live: TestClient, executor: Executor) -> None:
+    answer = live.post(
+        "/api/strategies/longshot_yes/config", json={"min_probability": 2}, headers=AUTH
+    )
+
+    assert answer.status_code == 422
+    assert "strategies.longshot_yes.min_probability" in answer.json()["detail"]
+    assert executor.registry.params("longshot_yes").model_dump()["min_probability"] == d("0.92")
+
+
+def test_a_strategy_parameter_change_reaches_the_running_registry(
+    live: TestClient, executor: Executor
+) -> None:
+    answer = live.post(
+        "/api/strategies/longshot_yes/config", json={"max_hours_to_close": 24}, headers=AUTH
+    )
+
+    assert answer.status_code == 200
+    assert answer.json()["params"]["max_hours_to_close"] == 24
+    assert executor.registry.params("longshot_yes").model_dump()["max_hours_to_close"] == 24
+    listed = live.get("/api/strategies").json()
+    assert listed["running"] is True
+    mine = next(s for s in listed["strategies"] if s["name"] == "longshot_yes")
+    assert (mine["enabled"], mine["params"]["max_hours_to_close"]) == (True, 24)
+
+
+def test_disabling_a_strategy_stops_it_and_enabling_restarts_it(
+    live: TestClient, executor: Executor, exec_clock: FakeClock
+) -> None:
+    off = live.post("/api/strategies/longshot_yes/disable", headers=AUTH)
+    executor.scan()
+
+    assert (off.status_code, off.json()["enabled"]) == (200, False)
+    assert executor.registry.enabled() == ()
+    assert live.get("/api/executor/signals").json()["signals"] == []
+
+    on = live.post("/api/strategies/longshot_yes/enable", headers=AUTH)
+    exec_clock.advance(timedelta(seconds=1))
+    executor.scan()
+
+    assert (on.status_code, on.json()["enabled"]) == (200, True)
+    assert [s.name for s in executor.registry.enabled()] == ["longshot_yes"]
+    assert len(live.get("/api/executor/signals").json()["signals"]) == 1
+
+
+def test_an_unknown_strategy_is_a_404(live: TestClient) -> None:
+    answer = live.post("/api/strategies/nope/enable", headers=AUTH)
+
+    assert answer.status_code == 404
+    assert "nope" in answer.json()["detail"]
+
+
+def test_an_executor_config_change_is_validated_and_applied(
+    live: TestClient, executor: Executor
+) -> None:
+    bad = live.post("/api/executor/config", json={"risk": {"max_position_usd": -1}}, headers=AUTH)
+    unknown = live.post("/api/executor/config", json={"risk": {"max_pos": 1}}, headers=AUTH)
+    good = live.post(
+        "/api/executor/config", json={"sizing": {"fixed_amount_usd": "10"}}, headers=AUTH
+    )
+
+    assert bad.status_code == 422
+    assert "risk.max_position_usd" in bad.json()["detail"]
+    assert unknown.status_code == 422
+    assert "risk.max_pos" in unknown.json()["detail"]
+    assert good.status_code == 200
+    assert executor.config.sizing.fixed_amount_usd == d(10)
+    assert executor.config.risk.max_position_usd == d(100)  # the bad change left nothing
+    assert live.get("/api/executor/config").json()["config"]["sizing"]["fixed_amount_usd"] == "10"
+
+
+def test_kill_halts_the_running_executor_and_resume_clears_it(
+    live: TestClient, executor: Executor, exec_clock: FakeClock
+) -> None:
+    executor.scan()
+
+    killed = live.post("/api/executor/kill", json={"reason": "test"}, headers=AUTH)
+    exec_clock.advance(timedelta(seconds=1))
+    executor.scan()
+
+    assert killed.status_code == 200
+    assert executor.halted
+    assert live.get("/api/executor/status").json()["halted"] is True
+    assert live.get("/api/monitoring/health").json()["executor"]["status"] == "halted"
+
+    resumed = live.post("/api/executor/resume", headers=AUTH)
+    exec_clock.advance(timedelta(seconds=1))
+    executor.scan()
+
+    assert resumed.status_code == 200
+    assert not executor.halted
+    assert live.get("/api/executor/status").json()["halted"] is False
+
+
+def test_changes_without_an_executor_in_this_process_are_409(
+    make_app: MakeApp, engine: Engine
+) -> None:
+    with TestClient(make_app()) as client:
+        enable = client.post("/api/strategies/longshot_yes/enable", headers=AUTH)
+        config = client.post("/api/executor/config", json={"risk": {}}, headers=AUTH)
+        listed = client.get("/api/strategies").json()
+        status = client.get("/api/executor/status").json()
+        health = client.get("/api/monitoring/health").json()["executor"]
+
+    assert (enable.status_code, config.status_code) == (409, 409)
+    assert "executor_config.yaml" in enable.json()["detail"]
+    assert listed["running"] is False
+    assert len(listed["strategies"]) == 4
+    assert (status["running"], status["started"], status["scans"]) == (False, False, None)
+    assert health["running"] is False
+
+
+def test_the_websocket_pushes_a_fill_as_it_happens(live: TestClient, executor: Executor) -> None:
+    with live.websocket_connect("/api/executor/ws") as ws:
+        assert ws.receive_json() == {"type": "hello", "running": True}
+
+        executor.scan()
+
+        events = [ws.receive_json() for _ in range(3)]  # fill, position, signal
+    kinds = [e["type"] for e in events]
+    fill = next(e for e in events if e["type"] == "fill")
+    assert sorted(kinds) == ["fill", "position", "signal"]
+    assert (fill["side"], fill["size"], fill["strategy"]) == ("BUY", "26.31", "longshot_yes")
+    assert fill["market"] == QUESTION
+
+
+def test_the_websocket_says_when_no_executor_runs_here(make_app: MakeApp) -> None:
+    with TestClient(make_app()) as client, client.websocket_connect("/api/executor/ws") as ws:
+        assert ws.receive_json() == {"type": "hello", "running": False}
