@@ -239,7 +239,10 @@ class TaskRunRow(Base):
     error_message: Mapped[str | None] = mapped_column(Text)
     error_traceback: Mapped[str | None] = mapped_column(Text)
 
-    __table_args__ = (Index("ix_task_runs_task_name_started_at", "task_name", "started_at"),)
+    __table_args__ = (
+        Index("ix_task_runs_task_name_started_at", "task_name", "started_at"),
+        Index("ix_task_runs_started_at", "started_at"),  # task activity over a window
+    )
 
 
 class SignalRow(Base):
