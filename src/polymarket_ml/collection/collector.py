@@ -37,6 +37,7 @@ from polymarket_ml.sources.polymarket.ws import MarketConnection
 from polymarket_ml.sources.polymarket.ws_policy import MarketStreamConfig, is_trade_rate_collapsed
 from polymarket_ml.sources.polymarket.ws_pool import MarketStreamPool
 from polymarket_ml.storage.bulk import TradeRecord, write_trades
+from polymarket_ml.storage.monitoring import open_market_tokens
 from polymarket_ml.storage.repositories import MarketRepository
 
 log = logging.getLogger(__name__)
@@ -213,16 +214,8 @@ class Collector:
             )
 
     def wanted_tokens(self) -> dict[str, int]:
-        tiers = self.ctx.followed_tiers
-        with self.ctx.sessions() as s:
-            markets = MarketRepository(s).list_active()
-        wanted: dict[str, int] = {}
-        for m in markets:
-            if m.tier in tiers and not m.closed and m.id is not None:
-                for token in (m.yes_token_id, m.no_token_id):
-                    if token:
-                        wanted[token] = m.id
-        return wanted
+        """Token -> market id of every active, open market in the WebSocket tiers."""
+        return open_market_tokens(self.ctx.engine, [int(t) for t in self.ctx.followed_tiers])
 
     async def _on_event(self, event: MarketEvent) -> None:
         if not isinstance(event, TradeEvent):
