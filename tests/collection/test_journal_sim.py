@@ -151,8 +151,13 @@ def test_connections_whose_trades_dry_up_are_reconnected_one_at_a_time(tmp_path:
             stop = asyncio.Event()
             task = asyncio.create_task(collector.run(stop))
 
-            def trading() -> bool:
-                return all(c.connected and c.health().usual_trades_per_min for c in conns)
+            def trading() -> bool:  # both sockets: a usual rate, and trades in the recent window
+                return all(
+                    c.connected
+                    and c.health().usual_trades_per_min
+                    and c.health().recent_trades_per_min >= 1
+                    for c in conns
+                )
 
             # trades flow for a while on both sockets; nothing is reconnected
             await pump_until(sim, trading)
