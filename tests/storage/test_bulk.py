@@ -124,3 +124,32 @@ def test_orderbook_snapshots_store_levels_and_summaries(engine: Engine) -> None:
     assert (row.largest_ask_price, row.largest_ask_size) == (Decimal("0.50"), Decimal("250.5"))
     assert (row.num_bid_levels, row.num_ask_levels) == (2, 2)
     assert row.exchange_ts == book.exchange_ts
+
+
+def test_strings_with_copy_metacharacters_are_stored_verbatim(engine: Engine) -> None:
+    market_id = add_market(engine)
+    odd = Trade(
+        token_id="tok\\with\ttab\nand\rbreaks",
+        condition_id="0xabc",
+        price=Decimal("0.5"),
+        size=Decimal("1E+2"),  # exponent notation, as Decimal may print it
+        side=Side.BUY,
+        exchange_ts=NOW,
+        received_at=NOW,
+        transaction_hash="0x\\N",  # not a NULL
+        best_bid=Decimal("0.49"),
+    )
+    assert write_trades(engine, [(market_id, odd)]) == 1
+    with engine.connect() as conn:
+        row = conn.execute(select(TradeRow)).one()
+    assert row.token_id == odd.token_id
+    assert row.transaction_hash == "0x\\N"
+    assert (row.size, row.notional_usd, row.best_bid, row.best_ask) == (
+        Decimal(100),
+        Decimal(50),
+        Decimal("0.49"),
+        None,
+    )
+    assert row.outcome is None
+    assert row.fee_rate_bps is None
+    assert write_trades(engine, [(market_id, odd)]) == 0  # the same print, through staging
