@@ -54,3 +54,20 @@ def test_a_taken_port_is_a_config_error_naming_the_setting() -> None:
         port = int(taken.getsockname()[1])
         with pytest.raises(ConfigError, match=f"PMML_API_PORT={port}"):
             listen("127.0.0.1", port)
+
+
+def test_accepted_connections_get_tcp_nodelay() -> None:
+    """asyncio sets TCP_NODELAY only on sockets whose proto is TCP; without it every small
+    keep-alive answer waited for the client's delayed ACK (~40 ms)."""
+    server = listen("127.0.0.1", 0)
+    try:
+        assert server.proto == socket.IPPROTO_TCP
+        client = socket.create_connection(server.getsockname()[:2])
+        accepted, _ = server.accept()
+        try:
+            assert accepted.proto == socket.IPPROTO_TCP  # what asyncio's _set_nodelay checks
+        finally:
+            accepted.close()
+            client.close()
+    finally:
+        server.close()
