@@ -1,4 +1,5 @@
-"""``pmml up --sim``: the executor trades on paper against the simulator, accelerated."""
+"""``pmml up --sim``: the executor trades on paper against the simulator, accelerated, with the
+repository's ``executor_config.yaml`` (what ``make demo`` runs)."""
 
 from __future__ import annotations
 
@@ -19,12 +20,8 @@ from polymarket_ml.storage.models import FillRow, OrderRow, PositionRow, SignalR
 from polymarket_ml.storage.repositories import ExecutorRepository
 from tests.runtime.test_up import settings_for
 
-CONFIG = """
-paper: {starting_balance_usd: 2000}
-risk: {max_position_usd: 40, max_total_exposure_usd: 300, max_positions: 8}
-sizing: {fixed_amount_usd: 25}
-scanner: {interval_secs: 60}
-"""
+DEMO_CONFIG = Path(__file__).resolve().parents[2] / "executor_config.yaml"
+STRATEGIES = {"longshot_yes", "longshot_no", "mean_reversion", "term_structure"}
 
 
 def _free_port() -> int:
@@ -34,8 +31,10 @@ def _free_port() -> int:
 
 
 def test_up_trades_on_paper_within_the_risk_limits_and_settles(tmp_path: Path) -> None:
+    """Two simulated hours of the demo: every strategy signals, positions stay within the
+    limits and settle on resolutions, and the accounting identity holds at every point."""
     config_path = tmp_path / "executor_config.yaml"
-    config_path.write_text(CONFIG)
+    config_path.write_text(DEMO_CONFIG.read_text())
     settings = settings_for(tmp_path)
     settings = settings.model_copy(
         update={"executor": settings.executor.model_copy(update={"executor_config": config_path})}
@@ -46,11 +45,11 @@ def test_up_trades_on_paper_within_the_risk_limits_and_settles(tmp_path: Path) -
     async def scenario() -> None:
         stop = asyncio.Event()
         options = UpOptions(
-            sim=True, speed=120, sim_markets=60, sim_seed=11, status_every_secs=5,
+            sim=True, speed=120, sim_markets=200, sim_seed=7, status_every_secs=5,
             port=_free_port(),
         )  # fmt: skip
         task = asyncio.create_task(run_up(settings, options, stop=stop, echo=lines.append))
-        await asyncio.sleep(22)  # 44 simulated minutes, a scan every simulated minute
+        await asyncio.sleep(60)  # two simulated hours
         stop.set()
         await asyncio.wait_for(task, 30)
 
@@ -66,7 +65,7 @@ def test_up_trades_on_paper_within_the_risk_limits_and_settles(tmp_path: Path) -
         state = ExecutorRepository(s).state(ExecutionMode.PAPER)
     engine.dispose()
     strategies = {strategy for strategy, _ in signals}
-    assert len(strategies) >= 2, signals
+    assert strategies == STRATEGIES, signals
     assert any(status == "executed" for _, status in signals)
     assert positions
     assert fills

@@ -6,9 +6,18 @@ from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
+
 from polymarket_ml.core.enums import Resolution, Tier
+from polymarket_ml.sim.engine import MISPRICING_LOGIT
 from polymarket_ml.sim.feed import FeedBook, FeedNewMarket, FeedResolved, FeedTickSize, FeedTrade
-from polymarket_ml.sim.market import EventKind, tier_for
+from polymarket_ml.sim.market import (
+    MISPRICING_HALF_LIFE_S,
+    EventKind,
+    logit,
+    sigmoid,
+    tier_for,
+)
 from polymarket_ml.sim.payloads import render_feed
 from tests.sim.conftest import START, SteppedEngine, stepped_engine
 
@@ -130,3 +139,26 @@ def test_books_stay_uncrossed_and_on_the_tick_grid(lived: SteppedEngine) -> None
         for price in (*book.bids, *book.asks):
             assert price % book.tick == 0
             assert book.tick <= price <= 1 - book.tick
+
+
+def test_a_mispricing_lifts_the_quotes_and_halves_every_half_life() -> None:
+    market = next(iter(stepped_engine(markets=5).engine.markets.values()))
+    fair = market.probability()
+    market.mispricing, market.mispriced_at = 1.5, START
+    lifted = market.quoted_probability(START)
+    half = market.quoted_probability(START + timedelta(seconds=MISPRICING_HALF_LIFE_S))
+    assert lifted == pytest.approx(sigmoid(logit(fair) + 1.5), abs=1e-9)
+    assert half == pytest.approx(sigmoid(logit(fair) + 0.75), abs=1e-9)
+    assert market.quoted_probability(START + timedelta(days=2)) == pytest.approx(fair, abs=1e-6)
+    assert market.probability() == fair  # the fair value (and so the outcome) is untouched
+
+
+def test_earlier_deadlines_of_by_date_series_are_mispriced_now_and_then(
+    lived: SteppedEngine,
+) -> None:
+    mispriced = [m for m in lived.engine.markets.values() if m.mispriced_at is not None]
+    assert len(mispriced) >= 3
+    for market in mispriced:
+        assert market.event.kind is EventKind.BY_DATE
+        assert market.event.market_ids[-1] != market.gamma_id  # never the last deadline
+        assert MISPRICING_LOGIT[0] <= market.mispricing <= MISPRICING_LOGIT[1]

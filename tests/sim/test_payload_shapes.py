@@ -31,7 +31,12 @@ def _market(sim: SteppedEngine, predicate: Callable[[SimMarket], bool]) -> SimMa
 
 def _gamma_for(sim: SteppedEngine, sample_name: str) -> dict[str, Any]:
     kind = {
-        "btc_updown": lambda m: m.event.kind is EventKind.UP_DOWN and not m.closed,
+        "btc_updown": lambda m: (
+            m.event.kind is EventKind.UP_DOWN
+            and not m.closed
+            and m.book.best_bid() is not None
+            and m.book.best_ask() is not None
+        ),  # as sampled
         "active_negrisk": lambda m: m.event.neg_risk and not m.closed,
         "map_handicap": lambda m: m.line is not None and m.closed,
         "sports": lambda m: m.event.kind is EventKind.SPORTS and m.closed,

@@ -71,10 +71,15 @@ def pick_end(rng: random.Random, now: datetime, tier: Tier | None = None) -> dat
 
 
 def generate_event(
-    rng: random.Random, now: datetime, ids: IdSequence, tier: Tier | None = None
+    rng: random.Random,
+    now: datetime,
+    ids: IdSequence,
+    tier: Tier | None = None,
+    kind: EventKind | None = None,
 ) -> tuple[SimEvent, list[SimMarket]]:
-    """One new event with its markets, all drawn from ``rng``."""
-    kind = rng.choices(list(KIND_WEIGHTS), list(KIND_WEIGHTS.values()))[0]
+    """One new event with its markets (of ``kind``, default: drawn), all drawn from ``rng``."""
+    if kind is None:
+        kind = rng.choices(list(KIND_WEIGHTS), list(KIND_WEIGHTS.values()))[0]
     end = pick_end(rng, now, tier)
     if kind is EventKind.UP_DOWN:
         end = pick_end(rng, now, rng.choice((Tier.T3, Tier.T4, Tier.T4)) if tier is None else tier)

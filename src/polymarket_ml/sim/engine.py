@@ -7,11 +7,17 @@ comes from one ``random.Random(seed)``, so the same seed and the same sequence o
 give the same markets and the same feed. A step that jumps far ahead (a test advancing a
 ``FakeClock`` by hours) replays lifecycle events exactly but only the last ``catchup_s`` seconds
 of trading activity, so it stays cheap.
+
+A resolved market makes room for a new event after a random delay, except that an "Up or
+Down" window opens the next window of its series at once (as the exchange's recurring crypto
+series do); a new event is cut to the room left, so the simulator never holds more than its
+``markets``.
 """
 
 from __future__ import annotations
 
 import heapq
+import math
 import random
 from collections import deque
 from datetime import UTC, datetime
@@ -29,7 +35,7 @@ from polymarket_ml.sim.feed import (
     FeedTrade,
 )
 from polymarket_ml.sim.ids import millis
-from polymarket_ml.sim.market import TARGET_LOGIT, SimEvent, SimMarket, tier_for
+from polymarket_ml.sim.market import TARGET_LOGIT, EventKind, SimEvent, SimMarket, tier_for
 from polymarket_ml.sim.trading import MarketActivity
 
 _ACTIVITY, _RESOLVE, _ARRIVAL = 0, 1, 2
@@ -37,6 +43,9 @@ _ACTIVITY, _RESOLVE, _ARRIVAL = 0, 1, 2
 ACTIVITY_PER_S = {Tier.T0: 0.2, Tier.T1: 0.3, Tier.T2: 0.45, Tier.T3: 0.7, Tier.T4: 1.2}
 ARRIVAL_DELAY_MEAN_S = 120.0
 TRADE_TAPE_SIZE = 50_000
+# A non-final deadline of a by-date series is mispriced above the later ones this often.
+MISPRICINGS_PER_S = 1.0 / (3 * 3600.0)
+MISPRICING_LOGIT = (1.0, 2.0)  # the offset's range
 FINE_TICK, COARSE_TICK = Decimal("0.001"), Decimal("0.01")
 
 
@@ -55,6 +64,7 @@ class SimEngine:
         if markets < 1:
             raise ValueError("the simulator needs at least one market")
         self.rng = random.Random(seed)
+        self._mispricing_rng = random.Random(seed * 7919 + 1)  # keeps ``rng``'s sequence
         self.target_markets = markets
         self.activity = activity
         self.catchup_s = catchup_s
@@ -85,9 +95,11 @@ class SimEngine:
         while heap and heap[0][0] <= cutoff:
             at, _, kind, gamma_id = heapq.heappop(heap)
             when = datetime.fromtimestamp(at, tz=UTC)
-            if kind == _ARRIVAL:
-                if self.active_count < self.target_markets:
-                    out.extend(self._create_event(when, limit=None))
+            if kind == _ARRIVAL:  # gamma_id: the kind of event to create ("": any)
+                room = self.target_markets - self.active_count
+                if room > 0:  # a new event never takes the simulator past its market count
+                    shape = EventKind(gamma_id) if gamma_id else None
+                    out.extend(self._create_event(when, limit=room, kind=shape))
                 continue
             market = self.markets.get(gamma_id)
             if market is None or market.closed:
@@ -133,8 +145,10 @@ class SimEngine:
             return
         self._push(after.timestamp() + self.rng.expovariate(rate), _ACTIVITY, market.gamma_id)
 
-    def _create_event(self, when: datetime, limit: int | None) -> list[FeedItem]:
-        event, markets = generate_event(self.rng, when, self.ids)
+    def _create_event(
+        self, when: datetime, limit: int | None, kind: EventKind | None = None
+    ) -> list[FeedItem]:
+        event, markets = generate_event(self.rng, when, self.ids, kind=kind)
         if limit is not None and len(markets) > limit:
             markets = markets[:limit]
             event.market_ids = [m.gamma_id for m in markets]
@@ -165,7 +179,11 @@ class SimEngine:
         siblings = (self.markets.get(i) for i in market.event.market_ids)
         if all(m is None or m.closed for m in siblings):
             market.event.closed_at = when
-        self._push(when.timestamp() + self.rng.expovariate(1 / ARRIVAL_DELAY_MEAN_S), _ARRIVAL, "")
+        if market.event.kind is EventKind.UP_DOWN:  # a recurring series: the next window opens
+            self._push(when, _ARRIVAL, EventKind.UP_DOWN.value)
+        else:
+            delay = self.rng.expovariate(1 / ARRIVAL_DELAY_MEAN_S)
+            self._push(when.timestamp() + delay, _ARRIVAL, "")
         winner = {Resolution.YES: 0, Resolution.NO: 1}.get(market.target)
         items: list[FeedItem] = list(self.book_items(market, when))
         items.append(FeedResolved(market, millis(when), winner))
@@ -173,8 +191,9 @@ class SimEngine:
 
     def _activity(self, market: SimMarket, when: datetime) -> list[FeedItem]:
         before = market.book.best_bid(), market.book.best_ask()
+        self._maybe_misprice(market, when)
         market.advance(self.rng, when)
-        p = market.probability()
+        p = market.quoted_probability(when)
         out: list[FeedItem] = []
         new_tick = self._tick_for(market.tick, p)
         target_bid, _ = market.book.quote_targets(p, market.half_spread_ticks)
@@ -198,6 +217,17 @@ class SimEngine:
             out.extend(self._trading.best_bid_ask(market, when))
         self._record_history(market, when)
         return out
+
+    def _maybe_misprice(self, market: SimMarket, when: datetime) -> None:
+        """Now and then, bid an earlier deadline of a by-date series up past the later ones
+        (see :mod:`polymarket_ml.sim.market`)."""
+        event = market.event
+        if event.kind is not EventKind.BY_DATE or event.market_ids[-1] == market.gamma_id:
+            return
+        dt = (when - (market.updated_at or when)).total_seconds()
+        if dt > 0 and self._mispricing_rng.random() < 1.0 - math.exp(-MISPRICINGS_PER_S * dt):
+            market.mispricing = self._mispricing_rng.uniform(*MISPRICING_LOGIT)
+            market.mispriced_at = when
 
     @staticmethod
     def _tick_for(tick: Decimal, p: float) -> Decimal:

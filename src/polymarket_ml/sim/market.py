@@ -3,6 +3,11 @@
 A market's price follows a hidden log-odds process: Gaussian noise, rare jumps, and a
 Brownian-bridge drift towards its predetermined outcome that tightens as the end date nears
 (YES → log-odds +6, NO → -6, VOID → 0, i.e. 0.5).
+
+Quotes follow that fair value, except that now and then an earlier deadline of a "by date X"
+series is bid up past a later one (a *mispricing*: a log-odds offset on the quotes that decays
+with a half-life of :data:`MISPRICING_HALF_LIFE_S`), as thin real series sometimes are; the
+fair value and the outcome are untouched, so the gap closes again.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ TARGET_LOGIT = {Resolution.YES: 6.0, Resolution.NO: -6.0, Resolution.VOID: 0.0}
 NOISE_PER_SQRT_S = 0.9 / math.sqrt(86_400.0)
 JUMPS_PER_S = 1.0 / (8 * 3600.0)
 HISTORY_POINTS = 1_500
+MISPRICING_HALF_LIFE_S = 20 * 60.0
 
 
 class EventKind(StrEnum):
@@ -116,6 +122,8 @@ class SimMarket:
     volume_usd: Decimal = Decimal(0)
     base_volume_usd: float = 0.0
     liquidity_usd: float = 0.0
+    mispricing: float = 0.0  # log-odds added to the quotes at ``mispriced_at``, decaying
+    mispriced_at: datetime | None = None
     cached_bid: Decimal | None = None
     cached_ask: Decimal | None = None
     history: deque[tuple[int, float]] = field(default_factory=lambda: deque(maxlen=HISTORY_POINTS))
@@ -131,6 +139,15 @@ class SimMarket:
     def probability(self) -> float:
         """The hidden fair probability of the first outcome."""
         return min(max(sigmoid(self.log_odds), 0.0005), 0.9995)
+
+    def quoted_probability(self, now: datetime) -> float:
+        """The probability the book is quoted around: the fair one plus what is left of a
+        mispricing."""
+        x = self.log_odds
+        if self.mispriced_at is not None:
+            age = max((now - self.mispriced_at).total_seconds(), 0.0)
+            x += self.mispricing * 0.5 ** (age / MISPRICING_HALF_LIFE_S)
+        return min(max(sigmoid(x), 0.0005), 0.9995)
 
     def token_index(self, asset_id: str) -> int:
         return 0 if self.token_ids[0] == asset_id else 1
