@@ -133,6 +133,11 @@ def test_a_live_scan_fills_on_the_simulator_and_a_restart_reconciles(
             assert fill.fee_usd > 0
             assert 0 < fill.size < order.filled_size  # the taker fee is paid in shares
             assert fill.price * fill.size + fill.fee_usd <= order.price * order.size  # §4.3
+            # the limit is above the ask (slippage allowance), yet the pUSD amount sent is what
+            # the sized shares cost at the ask: the exchange matched no more shares than sized
+            assert order.price > ask
+            assert order.size - D("0.01") / ask <= order.filled_size <= order.size
+            assert order.avg_fill_price == fill.price  # one fill: its price, not diluted by fees
 
             position = executor.portfolio.position(token)
             assert position is not None

@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from polymarket_ml.core.enums import Side
+from polymarket_ml.core.enums import OrderType, Side
 from polymarket_ml.core.events import MakerFill, OrderUpdate, UserTrade
+from polymarket_ml.executor.execution import OrderIntent
+from polymarket_ml.executor.fees import FeeSchedule
+from polymarket_ml.executor.live import buy_amount_usd
 from polymarket_ml.executor.live_fills import (
     cancel_reason,
     fill_of,
@@ -125,3 +128,17 @@ def test_position_gaps_ignore_rounding_dust() -> None:
         "token b: 10 shares in the database, 4 on the exchange",
         "token c: 0 shares in the database, 1 on the exchange",
     ]
+
+
+def test_a_market_buy_spends_what_the_sized_shares_cost_never_more_than_the_limit_allows() -> None:
+    def intent(spend: str | None) -> OrderIntent:
+        return OrderIntent(
+            client_order_id="c", market_id=1, token_id="t", side=Side.BUY, price=D("0.60"),
+            size=D("10"), order_type=OrderType.FAK, fee=FeeSchedule(rate=D(0)),
+            spend_usd=None if spend is None else D(spend),
+        )  # fmt: skip
+
+    assert buy_amount_usd(intent("5.4379"), D("10")) == D("5.43")  # the walk's cost, cents down
+    assert buy_amount_usd(intent(None), D("10")) == D("6.00")  # no walk: the limit × size
+    assert buy_amount_usd(intent("7.25"), D("10")) == D("6.00")  # never past the limit
+    assert buy_amount_usd(intent("0"), D("9.99")) == D("5.99")

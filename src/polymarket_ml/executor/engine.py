@@ -63,7 +63,7 @@ from polymarket_ml.core.types import (
     Signal,
     Trade,
 )
-from polymarket_ml.executor.book_walk import round_to_tick
+from polymarket_ml.executor.book_walk import round_to_tick, total_notional, walk_book
 from polymarket_ml.executor.config import ExecutionStyle, ExecutorConfig
 from polymarket_ml.executor.events import EventHub, EventType, ExecutorEvent
 from polymarket_ml.executor.execution import (
@@ -86,7 +86,7 @@ from polymarket_ml.executor.risk import (
     drawdown_breached,
     exit_for_limits,
 )
-from polymarket_ml.executor.sizing import MarketLimits, size_entry, size_exit
+from polymarket_ml.executor.sizing import MarketLimits, SizedOrder, size_entry, size_exit
 from polymarket_ml.executor.strategies.base import MarketView, safe_scan, safe_should_exit
 from polymarket_ml.executor.strategies.registry import BUILT_IN, StrategyRegistry
 from polymarket_ml.storage.engine import make_session_factory
@@ -127,7 +127,8 @@ class _OrderRecord:
     fee: FeeSchedule
     id: int | None = None
     fills: list[PaperFill] = field(default_factory=list)  # not stored yet
-    filled_notional: Decimal = _ZERO
+    filled_notional: Decimal = _ZERO  # price × shares received, over every fill
+    filled_shares: Decimal = _ZERO  # shares received (a live BUY's, after its fee in shares)
     dirty: bool = True
 
 
@@ -451,6 +452,7 @@ class Executor:
             fee=rec.fee,
             signal_price=rec.signal.signal.price_at_signal if rec.signal else None,
             strategy=rec.order.strategy,
+            spend_usd=self._cost_now(rec.order.token_id, rec.order.side, rec.fallback_limit, left),
         )
         fallback = _OrderRecord(
             dataclasses.replace(rec.order, client_order_id=intent.client_order_id),
@@ -458,6 +460,16 @@ class Executor:
         )  # fmt: skip
         self._orders[intent.client_order_id] = fallback
         self._apply(self.execution.submit(intent, now), now)
+
+    def _cost_now(
+        self, token_id: str, side: Side, limit: Decimal, shares: Decimal
+    ) -> Decimal | None:
+        """What buying ``shares`` up to ``limit`` costs on the current book (``None``: a SELL,
+        or no book)."""
+        book = self.books.book(token_id) if side is Side.BUY else None
+        if book is None:
+            return None
+        return total_notional(walk_book(book.asks, Side.BUY, limit, max_shares=shares, step=None))
 
     def _settle_and_mark(self, now: datetime) -> None:
         markets = self.market_state.markets
@@ -568,8 +580,7 @@ class Executor:
             self._set_status(rec, SignalStatus.REJECTED, now, reasons)
             return
         fee = data.view.fee_schedule
-        intent, fallback = self._intent(signal, sized.order.limit_price, sized.order.shares,
-                                        book, limits.tick_size, fee, now)  # fmt: skip
+        intent, fallback = self._intent(signal, sized.order, book, limits.tick_size, fee, now)
         order = Order(
             client_order_id=intent.client_order_id,
             market_id=intent.market_id,
@@ -594,8 +605,7 @@ class Executor:
     def _intent(
         self,
         signal: Signal,
-        limit: Decimal,
-        shares: Decimal,
+        sized: SizedOrder,
         book: Book,
         tick: Decimal,
         fee: FeeSchedule,
@@ -604,6 +614,7 @@ class Executor:
         """The order for the configured style (exits always cross) and, for ``spread``, the
         limit of its market fallback."""
         x = self.config.execution
+        limit, buy = sized.limit_price, signal.side is Side.BUY
         style = ExecutionStyle.MARKET if signal.is_exit else x.style
         order_type, price, expires, fallback = OrderType.FAK, limit, None, None
         best_bid = book.bids[0].price if book.bids else None
@@ -633,12 +644,13 @@ class Executor:
             token_id=signal.token_id,
             side=signal.side,
             price=price,
-            size=shares,
+            size=sized.shares,
             order_type=order_type,
             fee=fee,
             signal_price=signal.price_at_signal,
             strategy=signal.strategy,
             expires_at=expires,
+            spend_usd=sized.expected_notional_usd if order_type is OrderType.FAK and buy else None,
         )
         return intent, fallback
 
@@ -672,6 +684,7 @@ class Executor:
             )
             rec.fills.append(fill)
             rec.filled_notional += fill.price * fill.size
+            rec.filled_shares += fill.size
             self.stats.fills += 1
             self._emit("fill", now, market_id=fill.market_id, token_id=fill.token_id,
                        side=fill.side, price=fill.price, size=fill.size, fee_usd=fill.fee_usd,
@@ -805,8 +818,8 @@ class Executor:
                 if rec.signal is not None:
                     sig_id = rec.signal.id or signal_ids.get(key_of.get(id(rec.signal), -1))
                 avg = None
-                if rec.order.filled_size > 0 and rec.filled_notional > 0:
-                    avg = (rec.filled_notional / rec.order.filled_size).quantize(Decimal("1e-6"))
+                if rec.filled_shares > 0:  # weighted by the shares each fill delivered
+                    avg = (rec.filled_notional / rec.filled_shares).quantize(Decimal("1e-6"))
                 if rec.id is None:
                     order = dataclasses.replace(rec.order, signal_id=sig_id)
                     order_id = order_ids[rec.order.client_order_id] = order_repo.add(order)

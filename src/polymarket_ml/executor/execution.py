@@ -47,6 +47,10 @@ class OrderIntent:
     signal_price: Decimal | None = None  # slippage is measured against it
     strategy: str | None = None
     expires_at: datetime | None = None
+    # A FAK/FOK BUY: what ``size`` costs on the book the engine sized it on. The exchange takes
+    # a market BUY as an amount of pUSD, not of shares: live execution spends this (never more
+    # than ``price × size``), so a book cheaper than the limit does not buy more than sized.
+    spend_usd: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,8 @@ Orders go to the CLOB V2 through the official ``polymarket-client`` SDK's synchr
 - ``submit`` answers at once with what filled on arrival (the placement's trades, read from the
   user channel or ``/data/trades`` by id) or why the exchange refused it, in its own words.
   ``GTC``/``GTD`` are limit orders (optionally post-only); ``FAK``/``FOK`` are market orders
-  bounded by the intent's price (a BUY spends ``price × size`` pUSD at most: §4.3);
+  bounded by the intent's price. A market BUY is an amount of pUSD (§4.3): it spends what the
+  intent's size cost on the book it was sized on (``spend_usd``), at most ``price × size``;
 - fills of resting orders arrive on the user channel (:class:`UserStream`), with REST polling
   of ``/data/orders`` and ``/data/trades`` as the fallback (after every reconnect, every
   ``rest_poll_secs``, and whenever the socket is down); fills are reported once per
@@ -276,7 +277,7 @@ class LiveExecution:
             fills = list(match_totals(fills, order.side, making=making, taking=taking))
         if order.order_type in (OrderType.FAK, OrderType.FOK) and not tracked.awaiting:
             spent = response.making_amount if order.side is Side.BUY else _ZERO
-            budget = (order.price * order.size).quantize(CENT, rounding=ROUND_DOWN)
+            budget = buy_amount_usd(intent, size)
             done = order.filled_size >= order.size or (spent > 0 and spent >= budget - CENT)
             self._untrack(tracked)
             if done:
@@ -404,7 +405,7 @@ class LiveExecution:
             raise UserInputError("post-only orders must be GTC or GTD")
         kind: Literal["FOK", "FAK"] = "FOK" if intent.order_type is OrderType.FOK else "FAK"
         if intent.side is Side.BUY:
-            amount = (intent.price * size).quantize(CENT, rounding=ROUND_DOWN)
+            amount = buy_amount_usd(intent, size)
             return self.client.place_market_order(
                 token_id=token, side="BUY", amount=amount, max_price=intent.price, order_type=kind
             )
@@ -643,6 +644,14 @@ class LiveExecution:
 
     def _send_heartbeat(self, heartbeat_id: str) -> str:
         return self.client.send_order_heartbeat(heartbeat_id=heartbeat_id).heartbeat_id
+
+
+def buy_amount_usd(intent: OrderIntent, size: Decimal) -> Decimal:
+    """The pUSD a market BUY of ``size`` shares spends: ``intent.spend_usd`` (what they cost on
+    the book the engine saw), never more than ``price × size``, down to the cent."""
+    cap = intent.price * size
+    spend = cap if intent.spend_usd is None or intent.spend_usd <= 0 else min(intent.spend_usd, cap)
+    return spend.quantize(CENT, rounding=ROUND_DOWN)
 
 
 def _side(side: Side) -> Literal["BUY", "SELL"]:
