@@ -8,10 +8,12 @@ the exchange without reporting the fill again.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import shutil
+import time
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -21,9 +23,10 @@ from sqlalchemy import Engine, func, select
 
 from polymarket_ml.core.clock import FakeClock
 from polymarket_ml.core.enums import ExecutionMode
-from polymarket_ml.core.types import Level, Market, OrderbookSnapshot
+from polymarket_ml.core.types import Book, Level, Market, OrderbookSnapshot
 from polymarket_ml.executor.config import ExecutorConfig, parse_executor_config
 from polymarket_ml.executor.engine import Executor, equity_identity_gaps
+from polymarket_ml.sim.faults import FaultKind, FaultRule
 from polymarket_ml.sim.market import SimMarket
 from polymarket_ml.storage.bulk import write_orderbook_snapshots
 from polymarket_ml.storage.engine import make_engine, make_session_factory
@@ -221,3 +224,74 @@ def test_a_resting_live_order_is_cancelled_on_the_exchange_when_its_signal_expir
             assert executor.portfolio.positions == ()
             assert executor.portfolio.cash_usd == FUNDED == ex.balance_usd()
         assert _identity_gaps(db) == {D(0)}
+
+
+class _LoopOnlyBooks:
+    """One token's book, which (like the collector's) may only be read on its event loop."""
+
+    def __init__(self, book: Book) -> None:
+        self._book = book
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.reads = 0
+
+    def book(self, token_id: str) -> Book | None:
+        self._on_loop()
+        return self._book if token_id == self._book.token_id else None
+
+    def top(self, token_id: str) -> tuple[Level | None, Level | None, datetime | None] | None:
+        self._on_loop()
+        if token_id != self._book.token_id:
+            return None
+        return self._book.bids[0], self._book.asks[0], self._book.received_at
+
+    def _on_loop(self) -> None:
+        assert asyncio.get_running_loop() is self.loop  # RuntimeError in a worker thread
+        self.reads += 1
+
+
+def test_a_live_scan_waits_on_the_exchange_off_the_event_loop_and_reads_books_on_it(
+    db: Engine,
+) -> None:
+    key = new_key()
+    with SimThread() as st:
+        st.call(lambda: st.sim.accounts.fund(Account.from_key(key).address, FUNDED))
+        market = st.liquid_market()
+        ask = st.call(market.book.best_ask)
+        assert ask is not None
+        st.call(lambda: market.book.asks.__setitem__(ask, D(500)))
+        _store_market(db, st, market)
+        bids, asks = st.call(lambda: market.book.levels(True))
+        books = _LoopOnlyBooks(Book(
+            token_id=market.token_ids[0], received_at=st.clock.now(),
+            bids=tuple(Level(p, s) for p, s in reversed(bids)),
+            asks=tuple(Level(p, s) for p, s in reversed(asks)),
+        ))  # fmt: skip
+        slow = FaultRule(FaultKind.HTTP_SLOW, count=1, delay_s=1.0, path_prefix="/clob/order")
+        st.call(lambda: st.sim.faults.add(slow))
+
+        with live(st, key) as ex:
+            executor = Executor(db, _config(ask), st.clock, books=books, execution=ex)
+
+            async def scan_while_ticking() -> float:
+                books.loop = asyncio.get_running_loop()
+                await asyncio.to_thread(executor.resume)
+                gaps: list[float] = []
+                scanning = asyncio.create_task(executor.scan_async())
+                last = time.monotonic()
+                while not scanning.done():  # the collector's work, on the same loop
+                    await asyncio.sleep(0.01)
+                    gaps.append(time.monotonic() - last)
+                    last = time.monotonic()
+                await scanning
+                return max(gaps)
+
+            longest_stall = asyncio.run(scan_while_ticking())
+
+        assert st.call(lambda: st.sim.faults.fired[FaultKind.HTTP_SLOW]) == 1  # waited 1 s
+        assert longest_stall < 0.5  # ... but not on the loop
+        assert books.reads >= 2  # the tops and the book to size on, all read on the loop
+        with make_session_factory(db)() as s:
+            order = s.scalars(select(OrderRow)).one()
+            signal = s.scalars(select(SignalRow)).one()
+        assert (order.status, signal.status) == ("filled", "executed")
+        assert executor.portfolio.position(market.token_ids[0]) is not None

@@ -75,6 +75,7 @@ from polymarket_ml.executor.execution import (
 )
 from polymarket_ml.executor.fees import CONSERVATIVE_FEE, FeeSchedule
 from polymarket_ml.executor.live import LiveExecution
+from polymarket_ml.executor.loop_books import LoopBooks
 from polymarket_ml.executor.market_state import MarketData, MarketState
 from polymarket_ml.executor.paper import PaperExecution, StoredBooks
 from polymarket_ml.executor.paper_fills import PaperFill
@@ -185,6 +186,9 @@ class Executor:
         self.sessions = make_session_factory(engine)
         self.mode = config.mode
         self._stored_books = books is None
+        live = execution is not None and execution.mode is ExecutionMode.LIVE
+        if books is not None and live:  # a live scan runs in a thread: see scan_async
+            books = LoopBooks(books)
         self.books: BookSource = books if books is not None else StoredBooks()
         self._trades_from_db = (
             self._stored_books if trades_from_database is None else (trades_from_database)
@@ -293,11 +297,22 @@ class Executor:
                 await asyncio.wait_for(stop.wait(), delay)
 
     async def scan_async(self) -> None:
-        """One scan: reads and writes in a thread, the decisions on the calling loop (where
-        the live books are updated)."""
+        """One scan: reads and writes in a thread; the decisions on the calling loop (where
+        the live books are updated) on paper, in a thread too when live, since live orders wait
+        on the exchange (the books are then read through :class:`LoopBooks`)."""
         now = self.clock.now()
         inputs = await asyncio.to_thread(self._load, now)
-        self._step(inputs, now)
+        if self.execution.mode is ExecutionMode.LIVE:
+            books = self.books if isinstance(self.books, LoopBooks) else None
+            if books is not None:
+                books.freeze(_tokens_of(inputs.markets), asyncio.get_running_loop())
+            try:
+                await asyncio.to_thread(self._step, inputs, now)
+            finally:
+                if books is not None:
+                    books.thaw()
+        else:
+            self._step(inputs, now)
         await asyncio.to_thread(self._persist, now)
         self._flush_events()
 
@@ -864,6 +879,10 @@ class Executor:
             if rec.order.status not in (OrderStatus.OPEN, OrderStatus.PARTIALLY_FILLED):
                 self._orders.pop(rec.order.client_order_id, None)
         del self._equity[: len(equity)]
+
+
+def _tokens_of(markets: Iterable[Market]) -> list[str]:
+    return [t for m in markets for t in (m.yes_token_id, m.no_token_id) if t is not None]
 
 
 def _client_id() -> str:
