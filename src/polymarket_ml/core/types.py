@@ -207,6 +207,7 @@ class Signal:
     status: SignalStatus = SignalStatus.PENDING
     risk_reasons: tuple[str, ...] = ()
     id: int | None = None
+    leg_of: str | None = None  # signals of one trade share it: all are placed, or none (in memory)
 
 
 @dataclass(frozen=True, slots=True)

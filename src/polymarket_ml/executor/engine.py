@@ -134,6 +134,28 @@ class _OrderRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class _Plan:
+    """A signal past risk and sizing: the order to place and what it was sized on."""
+
+    signal: Signal
+    sized: SizedOrder
+    book: Book
+    limits: MarketLimits
+    fee: FeeSchedule
+
+    def with_shares(self, shares: Decimal) -> _Plan:
+        """The same order for ``shares`` (fewer), its expected cost walked again."""
+        if shares == self.sized.shares:
+            return self
+        levels = self.book.asks if self.sized.side is Side.BUY else self.book.bids
+        taken = walk_book(levels, self.sized.side, self.sized.limit_price, max_shares=shares)
+        sized = dataclasses.replace(
+            self.sized, shares=shares, expected_notional_usd=total_notional(taken)
+        )
+        return dataclasses.replace(self, sized=sized)
+
+
+@dataclass(frozen=True, slots=True)
 class _Control:
     halted: bool
     entries_paused: bool
@@ -536,34 +558,92 @@ class Executor:
     def _entries(self, views: dict[int, MarketData], now: datetime) -> None:
         result = safe_scan(self.registry.enabled(), [d.view for d in views.values()])
         self.stats.strategy_errors += len(result.errors)
+        legs: dict[str, list[tuple[Signal, MarketData]]] = {}
         for signal in result.signals:
             data = views.get(signal.market_id)
-            if data is not None:
+            if data is None:
+                continue
+            if signal.leg_of is None:
                 self._decide(signal, data, now)
+            else:
+                legs.setdefault(signal.leg_of, []).append((signal, data))
+        for group in legs.values():
+            self._decide_legs(group, now)
 
     def _decide(self, signal: Signal, data: MarketData, now: datetime) -> None:
         """Risk, sizing and execution of one signal; the signal ends with its status."""
+        rec = self._record(signal)
+        plan = self._plan(signal, data, now)
+        if isinstance(plan, _Plan):
+            self._place(rec, plan, now)
+        else:
+            self._set_status(rec, SignalStatus.REJECTED, now, plan)
+
+    def _decide_legs(self, legs: Sequence[tuple[Signal, MarketData]], now: datetime) -> None:
+        """The legs of one trade (signals sharing ``leg_of``): each is checked by risk as if
+        the legs before it were placed, all are sized to the same number of shares, and either
+        every leg is placed or none is (a leg alone would be an unhedged bet)."""
+        recs = [self._record(signal) for signal, _ in legs]
+        plans: list[_Plan] = []
+        placed: list[PendingOrder] = []
+        for rec, (signal, data) in zip(recs, legs, strict=True):
+            plan = self._plan(signal, data, now, also_pending=tuple(placed))
+            if not isinstance(plan, _Plan):
+                self._reject_legs(recs, rec, plan, now)
+                return
+            plans.append(plan)
+            placed.append(PendingOrder(signal.token_id, plan.sized.expected_notional_usd))
+        shares = min(plan.sized.shares for plan in plans)
+        for rec, plan in zip(recs, plans, strict=True):
+            if shares < plan.limits.min_order_size:
+                why = f"sizing: {shares} shares on every leg, below the minimum order size"
+                self._reject_legs(recs, rec, (why,), now)
+                return
+        for rec, plan in zip(recs, plans, strict=True):
+            self._place(rec, plan.with_shares(shares), now)
+
+    def _reject_legs(
+        self, recs: Sequence[_SignalRecord], failed: _SignalRecord, reasons: tuple[str, ...],
+        now: datetime,
+    ) -> None:  # fmt: skip
+        for rec in recs:
+            if rec is failed:
+                self._set_status(rec, SignalStatus.REJECTED, now, reasons)
+            else:
+                why = f"leg_rejected: another leg of this trade was rejected ({reasons[0]})"
+                self._set_status(rec, SignalStatus.REJECTED, now, (why,))
+
+    def _record(self, signal: Signal) -> _SignalRecord:
         rec = _SignalRecord(signal)
         self._signals[next(self._signal_keys)] = rec
+        return rec
+
+    def _plan(
+        self,
+        signal: Signal,
+        data: MarketData,
+        now: datetime,
+        also_pending: tuple[PendingOrder, ...] = (),
+    ) -> _Plan | tuple[str, ...]:
+        """Risk and sizing of one signal: the order to place, or why not. ``also_pending``:
+        orders about to be placed before this one (the other legs of its trade)."""
         busy = {o.token_id for o in self.execution.open_orders()}
-        if signal.side is Side.BUY and (
-            self.portfolio.position(signal.token_id) is not None or signal.token_id in busy
-        ):
-            self._set_status(rec, SignalStatus.REJECTED, now, ("position_open: " + _held(
-                self.portfolio.position(signal.token_id) is not None
-            ),))  # fmt: skip
-            return
+        holding = self.portfolio.position(signal.token_id) is not None
+        if signal.side is Side.BUY and (holding or signal.token_id in busy):
+            return ("position_open: " + _held(holding),)
         c = self.config
-        decision = check_signal(
-            signal, self._risk_state(), c.risk, market_data_at=data.data_at, now=now
-        )
+        state = self._risk_state()
+        if also_pending:
+            committed = sum((o.notional_usd for o in also_pending), _ZERO)
+            state = dataclasses.replace(
+                state, pending=state.pending + also_pending, cash_usd=state.cash_usd - committed
+            )
+        decision = check_signal(signal, state, c.risk, market_data_at=data.data_at, now=now)
         if not decision.approved:
-            self._set_status(rec, SignalStatus.REJECTED, now, decision.reasons)
-            return
+            return decision.reasons
         book = self.books.book(signal.token_id)
         if book is None:
-            self._set_status(rec, SignalStatus.REJECTED, now, ("no_book: no usable book",))
-            return
+            return ("no_book: no usable book",)
         market = data.view.market
         limits = MarketLimits(
             tick_size=book.tick_size or MarketLimits.of(market).tick_size,
@@ -591,11 +671,14 @@ class Executor:
                 config=c.sizing,
             )
         if sized.order is None:
-            reasons = tuple(f"sizing: {r}" for r in sized.reasons) or ("sizing: no order",)
-            self._set_status(rec, SignalStatus.REJECTED, now, reasons)
-            return
-        fee = data.view.fee_schedule
-        intent, fallback = self._intent(signal, sized.order, book, limits.tick_size, fee, now)
+            return tuple(f"sizing: {r}" for r in sized.reasons) or ("sizing: no order",)
+        return _Plan(signal, sized.order, book, limits, data.view.fee_schedule)
+
+    def _place(self, rec: _SignalRecord, plan: _Plan, now: datetime) -> None:
+        signal = plan.signal
+        intent, fallback = self._intent(
+            signal, plan.sized, plan.book, plan.limits.tick_size, plan.fee, now
+        )
         order = Order(
             client_order_id=intent.client_order_id,
             market_id=intent.market_id,
@@ -613,7 +696,7 @@ class Executor:
         )
         exit_reason = signal.reason if signal.is_exit else None
         self._orders[intent.client_order_id] = _OrderRecord(
-            order, rec, signal.is_exit, exit_reason, fallback, fee
+            order, rec, signal.is_exit, exit_reason, fallback, plan.fee
         )
         self._apply(self.execution.submit(intent, now), now)
 

@@ -15,7 +15,8 @@ and the trade is taken when ``violation − taker fees of both legs ≥ min_viol
 Fees use each market's schedule (or the conservative one where unknown). Of the pairs of an
 event, only the one with the largest net violation is traded per scan, as two BUY signals with
 ``edge`` = net violation per share pair and ``suggested_size_usd`` sized for the same number of
-shares on both legs (the smaller of the two top-of-book sizes).
+shares on both legs (the smaller of the two top-of-book sizes). The two signals share
+``leg_of``: the engine places both legs, sized to the same number of shares, or neither.
 
 Positions are held to resolution, where the pair pays at least 1: ``should_exit`` never exits.
 """
@@ -23,7 +24,7 @@ Positions are held to resolution, where the pair pays at least 1: ``should_exit`
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from polymarket_ml.core.enums import Outcome
@@ -86,24 +87,16 @@ class TermStructure(Strategy[TermStructureParams]):
             f"net {best.net:.5f} >= {self.params.min_violation}"
         )
         edge = float(best.net)
-        return (
-            self.entry(
-                best.earlier,
-                Outcome.NO,
-                best.no_ask,
-                reason,
-                edge=edge,
-                suggested_size_usd=best.shares * best.no_ask,
-            ),
-            self.entry(
-                best.later,
-                Outcome.YES,
-                best.yes_ask,
-                reason,
-                edge=edge,
-                suggested_size_usd=best.shares * best.yes_ask,
-            ),
-        )
+        pair = f"{self.name}:{e.condition_id}:{lat.condition_id}"
+        no_leg = self.entry(
+            best.earlier, Outcome.NO, best.no_ask, reason, edge=edge,
+            suggested_size_usd=best.shares * best.no_ask,
+        )  # fmt: skip
+        yes_leg = self.entry(
+            best.later, Outcome.YES, best.yes_ask, reason, edge=edge,
+            suggested_size_usd=best.shares * best.yes_ask,
+        )  # fmt: skip
+        return (replace(no_leg, leg_of=pair), replace(yes_leg, leg_of=pair))
 
     def best_violation(self, series: Sequence[MarketView]) -> Violation | None:
         """The pair of ``series`` with the largest net violation (may be below the threshold)."""
