@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import socket
 from collections import Counter
 from pathlib import Path
 
+import httpx
 from sqlalchemy import func, select
 
 from polymarket_ml.runtime.up import UpOptions, default_sqlite_url, run_up
@@ -80,3 +83,32 @@ def test_up_with_the_simulator_collects_everything(tmp_path: Path) -> None:
     assert any(line.startswith("markets T0=") for line in lines)
     assert list((tmp_path / "journal").glob("*.jsonl.gz"))  # every raw frame, journaled
     assert lines[-1].startswith("stopped:")
+
+
+def test_up_serves_on_pmml_api_port_unless_a_port_is_given(tmp_path: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    settings = settings_for(tmp_path)
+    settings = settings.model_copy(
+        update={"api": settings.api.model_copy(update={"api_port": port})}
+    )
+    lines: list[str] = []
+    answers: list[int] = []
+
+    async def scenario() -> None:
+        stop = asyncio.Event()
+        options = UpOptions(sim=True, sim_markets=5, status_every_secs=60)  # no port given
+        task = asyncio.create_task(run_up(settings, options, stop=stop, echo=lines.append))
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+            for _ in range(100):
+                await asyncio.sleep(0.1)
+                with contextlib.suppress(httpx.TransportError):
+                    answers.append((await client.get("/api/monitoring/health")).status_code)
+                    break
+        stop.set()
+        await asyncio.wait_for(task, 30)
+
+    asyncio.run(scenario())
+    assert f"dashboard: http://127.0.0.1:{port}/  (API docs at /docs)" in lines
+    assert answers == [200]

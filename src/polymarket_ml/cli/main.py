@@ -158,7 +158,10 @@ def up(
     speed: Annotated[
         float, typer.Option(min=0.001, help="With --sim: simulated time runs N times faster.")
     ] = 1.0,
-    port: Annotated[int, typer.Option(min=1, max=65535, help="Port of the API.")] = 8000,
+    port: Annotated[
+        int | None,
+        typer.Option(min=1, max=65535, help="Port of the API (default PMML_API_PORT, 8000)."),
+    ] = None,
     data_dir: Annotated[
         Path | None,
         typer.Option(help="Where the SQLite database lives (default ./data, or PMML_DATA_DIR)."),

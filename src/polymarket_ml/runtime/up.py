@@ -59,7 +59,7 @@ log = logging.getLogger(__name__)
 class UpOptions:
     sim: bool = False
     speed: float = 1.0
-    port: int = 8000
+    port: int | None = None  # None: PMML_API_PORT (8000 by default)
     sim_markets: int = 200
     sim_seed: int = 7
     status_every_secs: float = 30.0
@@ -171,7 +171,12 @@ async def _serve_api(
     stop: asyncio.Event,
     executor: Executor | None = None,
 ) -> None:
-    """The API on ``options.port`` (bound to ``PMML_API_HOST``, 127.0.0.1 by default)."""
+    """The API on ``options.port`` or ``PMML_API_PORT`` (bound to ``PMML_API_HOST``, 127.0.0.1
+    by default)."""
+    if options.port is not None:
+        settings = settings.model_copy(
+            update={"api": settings.api.model_copy(update={"api_port": options.port})}
+        )
     state = ApiState(
         settings=settings,
         engine=engine,
@@ -181,7 +186,7 @@ async def _serve_api(
         scheduler=scheduler,
         executor=executor,
     )
-    api = settings.api.model_copy(update={"api_port": options.port})
+    api = settings.api
     echo(f"dashboard: http://{api.api_host}:{api.api_port}/  (API docs at /docs)")
     await serve(create_app(state), api, stop)
 
