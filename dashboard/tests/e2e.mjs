@@ -171,6 +171,17 @@ try {
     const listed = await (await fetch(`${base}/api/strategies`)).json();
     const after = listed.strategies.find((s) => s.name === STRATEGY);
     check(listed.running && after && after.enabled === false, `executor: ${STRATEGY} disabled from the page, per the API`);
+    // The executor's WebSocket: a kill switch thrown elsewhere (here, straight through the API)
+    // reaches the open page as an alert, which shows as a toast; then trading resumes
+    const auth = { Authorization: `Bearer ${token}`, "Content-Type": "application/json" };
+    const killed = await fetch(`${base}/api/executor/kill`, {
+      method: "POST", headers: auth, body: JSON.stringify({ reason: "browser test" }),
+    });
+    check(killed.ok, "executor: kill switch thrown through the API");
+    await page.getByTestId("toast").filter({ hasText: "Executor halted" }).first().waitFor({ timeout: TIMEOUT });
+    check(true, "executor: the WebSocket's halted alert shows as a toast");
+    const resumed = await fetch(`${base}/api/executor/resume`, { method: "POST", headers: auth });
+    check(resumed.ok, "executor: resumed through the API");
   }
   await shot(page, "executor");
 

@@ -132,3 +132,7 @@ def test_every_page_shows_live_data_in_a_browser(
     assert strategies["running"] is True
     assert enabled["term_structure"] is False
     assert enabled["longshot_yes"] is True
+    # the kill switch thrown through the API reached the page as a toast; trading resumed
+    assert "the WebSocket's halted alert shows as a toast" in result.stdout
+    status = httpx.get(f"{pmml_up}/api/executor/status", timeout=5).json()
+    assert status["halted"] is False
