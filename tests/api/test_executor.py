@@ -14,8 +14,18 @@ from sqlalchemy import Engine
 
 from polymarket_ml.core.clock import FakeClock
 from polymarket_ml.core.types import Market, OrderbookSnapshot
-from polymarket_ml.executor.config import ExecutorConfig, parse_executor_config
+from polymarket_ml.executor.config import (
+    ExecutorConfig,
+    load_executor_config,
+    parse_executor_config,
+)
 from polymarket_ml.executor.engine import Executor
+from polymarket_ml.executor.overrides import (
+    describe_overrides,
+    effective_executor_config,
+    overrides_path,
+)
+from polymarket_ml.settings import Settings
 from polymarket_ml.storage.bulk import write_orderbook_snapshots
 from polymarket_ml.storage.engine import make_session_factory
 from polymarket_ml.storage.repositories import MarketRepository
@@ -263,3 +273,30 @@ def test_the_websocket_pushes_a_fill_as_it_happens(live: TestClient, executor: E
 def test_the_websocket_says_when_no_executor_runs_here(make_app: MakeApp) -> None:
     with TestClient(make_app()) as client, client.websocket_connect("/api/executor/ws") as ws:
         assert ws.receive_json() == {"type": "hello", "running": False}
+
+
+def test_changes_made_through_the_api_survive_a_restart(
+    live: TestClient, executor: Executor, settings: Settings
+) -> None:
+    live.post("/api/strategies/term_structure/enable", headers=AUTH)
+    live.post("/api/strategies/longshot_yes/disable", headers=AUTH)
+    live.post("/api/strategies/longshot_yes/config", json={"max_hours_to_close": 24}, headers=AUTH)
+    live.post("/api/executor/config", json={"sizing": {"fixed_amount_usd": "10"}}, headers=AUTH)
+    live.post("/api/executor/config", json={"risk": {"max_positions": -1}}, headers=AUTH)  # 422
+
+    # what the next start reads: executor_config.yaml with the stored changes on top
+    restarted = effective_executor_config(settings)
+    file_only = load_executor_config(settings.executor.executor_config)
+    strategies = restarted.strategies
+    assert (strategies.longshot_yes.enabled, strategies.term_structure.enabled) == (False, True)
+    assert strategies.longshot_yes.max_hours_to_close == 24
+    assert restarted.sizing.fixed_amount_usd == d(10)
+    assert restarted.risk.max_positions == file_only.risk.max_positions  # the 422 left nothing
+    assert restarted.strategies.longshot_no == file_only.strategies.longshot_no  # untouched
+    assert sorted(describe_overrides(settings)) == [
+        'sizing.fixed_amount_usd = "10"',
+        "strategies.longshot_yes.enabled = false",
+        "strategies.longshot_yes.max_hours_to_close = 24",
+        "strategies.term_structure.enabled = true",
+    ]
+    assert overrides_path(settings).parent == settings.general.data_dir

@@ -20,7 +20,8 @@ from sqlalchemy import Engine
 from polymarket_ml.core.clock import SystemClock
 from polymarket_ml.core.enums import SignalStatus
 from polymarket_ml.executor import control
-from polymarket_ml.executor.config import ExecutorConfig, load_executor_config
+from polymarket_ml.executor.config import ExecutorConfig
+from polymarket_ml.executor.overrides import effective_executor_config
 from polymarket_ml.runtime.up import default_sqlite_url
 from polymarket_ml.settings import DEFAULT_DATABASE_URL, Settings, load_settings
 from polymarket_ml.storage.engine import make_engine
@@ -50,7 +51,7 @@ def _opened(settings: Settings) -> Iterator[Engine]:
 
 
 def _config(settings: Settings) -> ExecutorConfig:
-    return load_executor_config(settings.executor.executor_config)
+    return effective_executor_config(settings)
 
 
 @executor_app.callback()

@@ -20,7 +20,12 @@ import typer
 from polymarket_ml import __version__
 from polymarket_ml.cli import distributed, executor_commands
 from polymarket_ml.core.errors import ConfigError, PmmlError
-from polymarket_ml.executor.config import dump_executor_config, load_executor_config
+from polymarket_ml.executor.config import dump_executor_config
+from polymarket_ml.executor.overrides import (
+    describe_overrides,
+    effective_executor_config,
+    overrides_path,
+)
 from polymarket_ml.runtime.up import UpOptions, default_sqlite_url, run_up
 from polymarket_ml.settings import (
     DEFAULT_DATABASE_URL,
@@ -82,7 +87,7 @@ def config_show(
 ) -> None:
     """Print the effective settings (secrets redacted) and the executor configuration."""
     settings = load_settings()
-    executor = load_executor_config(settings.executor.executor_config)
+    executor = effective_executor_config(settings)
     if as_json:
         payload: dict[str, Any] = {
             "settings": settings.redacted(),
@@ -93,6 +98,11 @@ def config_show(
     _print_settings(settings)
     source = settings.executor.executor_config
     where = str(source) if source.exists() else f"{source} (not found: built-in defaults)"
+    changes = describe_overrides(settings)
+    if changes:
+        where += f", with {len(changes)} change(s) made through the API from " + str(
+            overrides_path(settings)
+        )
     typer.echo(f"\n# executor configuration from {where}")
     typer.echo(json.dumps(dump_executor_config(executor), indent=2))
 
@@ -110,7 +120,7 @@ def _print_settings(settings: Settings) -> None:
 def config_check() -> None:
     """Validate the settings and executor_config.yaml; exit non-zero with the problems."""
     settings = load_settings()
-    load_executor_config(settings.executor.executor_config)
+    effective_executor_config(settings)
     typer.echo("configuration OK")
 
 

@@ -143,15 +143,19 @@ class ExecutorConfig(_Strict):
 
 def load_executor_config(path: Path, *, missing_ok: bool = True) -> ExecutorConfig:
     """Read and validate ``path``. A missing file gives the defaults when ``missing_ok``."""
-    if not path.exists():
-        if missing_ok:
-            return ExecutorConfig()
+    if not path.exists() and not missing_ok:
         raise ConfigError(f"{path}: file not found (set PMML_EXECUTOR_CONFIG to its path)")
+    return parse_executor_config(read_config_file(path), source=str(path))
+
+
+def read_config_file(path: Path) -> Any:
+    """The YAML document at ``path`` (``{}`` when the file is missing or empty)."""
+    if not path.exists():
+        return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
-    return parse_executor_config(data or {}, source=str(path))
 
 
 def parse_executor_config(data: Any, *, source: str = "executor_config.yaml") -> ExecutorConfig:

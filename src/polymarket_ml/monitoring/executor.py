@@ -36,10 +36,10 @@ from polymarket_ml.executor import control
 from polymarket_ml.executor.config import (
     ExecutorConfig,
     dump_executor_config,
-    load_executor_config,
     parse_executor_config,
 )
 from polymarket_ml.executor.engine import Executor
+from polymarket_ml.executor.overrides import effective_executor_config, remember
 from polymarket_ml.executor.strategies.registry import BUILT_IN, StrategyRegistry
 from polymarket_ml.monitoring.context import MonitoringContext
 from polymarket_ml.monitoring.executor_reports import (
@@ -74,7 +74,7 @@ def executor_config(ctx: MonitoringContext) -> ExecutorConfig:
     parameters), else ``executor_config.yaml``."""
     ex = ctx.executor
     if ex is None:
-        return load_executor_config(ctx.settings.executor.executor_config)
+        return effective_executor_config(ctx.settings)
     return ex.config.model_copy(update={"strategies": ex.registry.config})
 
 
@@ -208,6 +208,7 @@ def update_config(ctx: MonitoringContext, change: ExecutorConfigChange) -> Execu
     except ConfigError as exc:  # its message names each bad key
         raise InvalidInputError(str(exc)) from None
     ex.config = new
+    remember(ctx.settings, change.model_dump(mode="json", exclude_none=True))
     return config_report(ctx)
 
 
@@ -218,6 +219,7 @@ def set_strategy_enabled(ctx: MonitoringContext, name: str, enabled: bool) -> St
         ex.registry.enable(name)
     else:
         ex.registry.disable(name)
+    remember(ctx.settings, {"strategies": {name: {"enabled": enabled}}})
     return _strategy_item(ex.registry, name)
 
 
@@ -229,6 +231,7 @@ def update_strategy(ctx: MonitoringContext, name: str, changes: dict[str, Any]) 
         ex.registry.update(name, changes)
     except ConfigError as exc:  # naming strategies.<name>.<key>
         raise InvalidInputError(str(exc)) from None
+    remember(ctx.settings, {"strategies": {name: changes}})
     return _strategy_item(ex.registry, name)
 
 

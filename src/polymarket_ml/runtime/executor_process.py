@@ -10,6 +10,7 @@ flight; its state is in the database, so the next start resumes it.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 
 from sqlalchemy import Engine
@@ -17,27 +18,45 @@ from sqlalchemy import Engine
 from polymarket_ml.collection.collector import Collector
 from polymarket_ml.core.clock import Clock, SpeedClock
 from polymarket_ml.core.enums import ExecutionMode
-from polymarket_ml.executor.config import ExecutorConfig, load_executor_config
+from polymarket_ml.executor.config import ExecutorConfig
 from polymarket_ml.executor.engine import Executor
 from polymarket_ml.executor.live import LiveExecution, open_live_execution
+from polymarket_ml.executor.overrides import (
+    describe_overrides,
+    effective_executor_config,
+    overrides_path,
+)
 from polymarket_ml.executor.paper import LiveBooks
 from polymarket_ml.runtime.clock import clock_from_settings
 from polymarket_ml.runtime.shutdown import stop_on_signals
 from polymarket_ml.runtime.wiring import open_database
 from polymarket_ml.settings import Settings
 
+log = logging.getLogger(__name__)
+
 
 def executor_for_up(
     settings: Settings, engine: Engine, clock: Clock, collector: Collector
 ) -> Executor:
     """The executor of ``pmml up``, fed by ``collector``'s books and trades."""
-    config = load_executor_config(settings.executor.executor_config)
+    config = executor_config(settings)
     execution = _live_execution(settings, config, clock)
     executor = Executor(
         engine, config, clock, books=LiveBooks(collector.books), execution=execution
     )
     collector.trade_listeners.append(executor.feed_trade)
     return executor
+
+
+def executor_config(settings: Settings) -> ExecutorConfig:
+    """``executor_config.yaml`` with the changes made through the API (logged when any)."""
+    config = effective_executor_config(settings)
+    changes = describe_overrides(settings)
+    if changes:
+        log.warning("executor: %d setting(s) changed through the API apply from %s (delete it to"
+                    " use executor_config.yaml alone): %s", len(changes),
+                    overrides_path(settings), "; ".join(changes))  # fmt: skip
+    return config
 
 
 def _live_execution(
@@ -68,7 +87,7 @@ async def run_executor(
 ) -> None:
     """``pmml executor``: scan until stopped, with books and trades from the database."""
     stop = stop or stop_on_signals()
-    config = load_executor_config(settings.executor.executor_config)
+    config = executor_config(settings)
     clock = clock_from_settings(settings.runtime, shared=True)
     engine = await asyncio.to_thread(open_database, settings, migrate=False)
     try:
