@@ -4,8 +4,10 @@ registry and configuration, 409 without an executor, and fills on the WebSocket.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import pytest
@@ -13,6 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from polymarket_ml.core.clock import FakeClock
+from polymarket_ml.core.enums import Side
 from polymarket_ml.core.types import Market, OrderbookSnapshot
 from polymarket_ml.executor.config import (
     ExecutorConfig,
@@ -20,17 +23,20 @@ from polymarket_ml.executor.config import (
     parse_executor_config,
 )
 from polymarket_ml.executor.engine import Executor
+from polymarket_ml.executor.events import REDIS_CHANNEL, EventHub, ExecutorEvent
 from polymarket_ml.executor.overrides import (
     describe_overrides,
     effective_executor_config,
     overrides_path,
 )
+from polymarket_ml.runtime.executor_process import publish_event
 from polymarket_ml.settings import Settings
 from polymarket_ml.storage.bulk import write_orderbook_snapshots
 from polymarket_ml.storage.engine import make_session_factory
 from polymarket_ml.storage.repositories import MarketRepository
 from tests.api.conftest import TOKEN, MakeApp
 from tests.executor.support import NOW, d, levels
+from tests.services import REDIS_URL, fresh_redis
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 YES, NO = "0xm1-yes", "0xm1-no"
@@ -300,3 +306,29 @@ def test_changes_made_through_the_api_survive_a_restart(
         "strategies.term_structure.enabled = true",
     ]
     assert overrides_path(settings).parent == settings.general.data_dir
+
+
+def test_without_an_executor_here_the_websocket_relays_those_of_pmml_executor(
+    make_app: MakeApp, settings: Settings, exec_clock: FakeClock
+) -> None:
+    """The distributed deployment: ``pmml executor`` publishes on Redis, the API relays."""
+    distributed = settings.distributed.model_copy(update={"redis_url": REDIS_URL})
+    relaying = settings.model_copy(update={"distributed": distributed})
+    hub = EventHub()  # the executor process's, with the sink `pmml executor` adds
+    with fresh_redis() as client:
+        hub.add_sink(partial(publish_event, client))
+        app = make_app(settings=relaying, redis=client)
+        with TestClient(app) as api, api.websocket_connect("/api/executor/ws") as ws:
+            assert ws.receive_json() == {"type": "hello", "running": False, "relayed": True}
+            for _ in range(50):  # the relay subscribes just after its hello
+                if client.pubsub_numsub(REDIS_CHANNEL)[0][1] > 0:
+                    break
+                time.sleep(0.05)
+            fill = {"side": Side.BUY, "price": d("0.95"), "size": d("26.31"), "market": QUESTION}
+            hub.publish(ExecutorEvent("fill", exec_clock.now(), fill))
+            hub.publish(ExecutorEvent("alert", exec_clock.now(), {"kind": "halted"}))
+
+            first, second = ws.receive_json(), ws.receive_json()
+    assert first == {"type": "fill", "at": exec_clock.now().isoformat(), "side": "BUY",
+                     "price": "0.95", "size": "26.31", "market": QUESTION}  # fmt: skip
+    assert (second["type"], second["kind"]) == ("alert", "halted")

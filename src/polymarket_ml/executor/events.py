@@ -6,14 +6,20 @@ an event sees what the event is about. The hub never blocks the executor: each s
 bounded queue, and a subscriber that falls behind loses its oldest events (it gets a
 ``dropped`` count on the next one; polling catches it up). Subscribers live on an event loop;
 :meth:`EventHub.publish` may be called from any thread.
+
+*Sinks* carry events out of the process: ``pmml executor`` (the distributed deployment) adds one
+that publishes each event as JSON on the Redis channel :data:`REDIS_CHANNEL`, which the API
+process relays to its WebSocket clients. A sink that fails is logged, never raised.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -23,6 +29,10 @@ from typing import Any, Literal
 EventType = Literal["fill", "position", "signal", "alert"]
 
 QUEUE_SIZE = 1000
+REDIS_CHANNEL = "pmml:executor:events"
+SINK_ERROR_LOG_EVERY_S = 60.0
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +89,13 @@ class EventHub:
     def __init__(self) -> None:
         self._subs: list[Subscription] = []
         self._lock = threading.Lock()
+        self._sinks: list[Callable[[ExecutorEvent], None]] = []
+        self._sink_error_logged = -SINK_ERROR_LOG_EVERY_S
         self.published = 0
+
+    def add_sink(self, sink: Callable[[ExecutorEvent], None]) -> None:
+        """Also hand every event to ``sink`` (called on the publishing thread)."""
+        self._sinks.append(sink)
 
     def publish(self, event: ExecutorEvent) -> None:
         """Hand ``event`` to every subscriber (thread-safe, never blocks)."""
@@ -89,6 +105,13 @@ class EventHub:
         for sub in subs:
             with contextlib.suppress(RuntimeError):  # its loop is closed: it is going away
                 sub.loop.call_soon_threadsafe(sub._put, event)
+        for sink in self._sinks:
+            try:
+                sink(event)
+            except Exception as exc:  # the relay is down: the dashboard's polling catches up
+                if time.monotonic() - self._sink_error_logged >= SINK_ERROR_LOG_EVERY_S:
+                    self._sink_error_logged = time.monotonic()
+                    log.warning("executor events not relayed (%s: %s)", type(exc).__name__, exc)
 
     @contextlib.contextmanager
     def subscribe(self) -> Iterator[Subscription]:

@@ -10,9 +10,12 @@ flight; its state is in the database, so the next start resumes it.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Callable
+from functools import partial
 
+import redis
 from sqlalchemy import Engine
 
 from polymarket_ml.collection.collector import Collector
@@ -20,6 +23,7 @@ from polymarket_ml.core.clock import Clock, SpeedClock
 from polymarket_ml.core.enums import ExecutionMode
 from polymarket_ml.executor.config import ExecutorConfig
 from polymarket_ml.executor.engine import Executor
+from polymarket_ml.executor.events import REDIS_CHANNEL, ExecutorEvent
 from polymarket_ml.executor.live import LiveExecution, open_live_execution
 from polymarket_ml.executor.overrides import (
     describe_overrides,
@@ -46,6 +50,11 @@ def executor_for_up(
     )
     collector.trade_listeners.append(executor.feed_trade)
     return executor
+
+
+def publish_event(client: redis.Redis, event: ExecutorEvent) -> None:
+    """Publish ``event`` for the API processes (they relay it on ``WS /api/executor/ws``)."""
+    client.publish(REDIS_CHANNEL, json.dumps(event.to_json()))
 
 
 def executor_config(settings: Settings) -> ExecutorConfig:
@@ -93,6 +102,8 @@ async def run_executor(
     try:
         execution = await asyncio.to_thread(_live_execution, settings, config, clock)
         executor = Executor(engine, config, clock, execution=execution)
+        relay = redis.Redis.from_url(settings.distributed.redis_url, socket_timeout=2)
+        executor.events.add_sink(partial(publish_event, relay))
         try:
             period = scan_period_secs(config, clock)
             echo(f"executor ({config.mode.value}): scanning every {period:g} s")
@@ -100,5 +111,6 @@ async def run_executor(
             echo(f"executor stopped after {executor.stats.scans} scans")
         finally:
             close_execution(executor)
+            relay.close()
     finally:
         engine.dispose()

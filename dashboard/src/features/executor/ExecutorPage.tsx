@@ -230,7 +230,7 @@ function SignalsCard() {
 
 export function ExecutorPage() {
   const status = useExecutorStatus();
-  useExecutorEvents(!!status.data?.running);
+  useExecutorEvents(status.data !== undefined);
   return (
     <div className="page">
       <div className="page-head">

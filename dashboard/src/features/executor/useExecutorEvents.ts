@@ -1,8 +1,9 @@
 // The executor's WebSocket (/api/executor/ws) notifies; React Query refetches. Each event
 // (fill, position, signal, alert) invalidates the ["executor"] queries (and the database
 // browser's); fills, closed or settled positions and alerts (halted, entries paused) also make a
-// toast. Connects only while the executor runs in the API's process; reconnects with a capped
-// backoff.
+// toast. The executor may run in the API's process (pmml up) or in its own (the distributed
+// deployment: the API relays its events from Redis); when the hello says neither, the page stops
+// trying. Reconnects with a capped backoff.
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { useToast, type ToastKind } from "../../lib/toast";
@@ -54,7 +55,10 @@ export function useExecutorEvents(enabled: boolean) {
         } catch {
           /* not JSON: still a notification */
         }
-        if (event.type === "hello") return;
+        if (event.type === "hello") {
+          if (!event.running && !event.relayed) closed = true; // nothing to listen to here
+          return;
+        }
         void queryClient.invalidateQueries({ queryKey: ["executor"] });
         void queryClient.invalidateQueries({ queryKey: ["database"] });
         const t = toastFor(event);

@@ -1,5 +1,6 @@
 """``/api/executor``: status, positions, trades, signals, equity, configuration, the kill switch,
-and ``/ws``, the events of the executor running in this process as they happen.
+and ``/ws``, the events of the executor as they happen (of the one running in this process, or,
+in the distributed deployment, relayed from ``pmml executor`` through Redis).
 
 Reads work with or without an executor in this process (they read what it stores); changing
 the configuration needs one (409 otherwise); kill and resume act through the database like
@@ -15,10 +16,13 @@ import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Security, WebSocket, WebSocketDisconnect
+from redis import asyncio as aioredis
+from redis.exceptions import RedisError
 
 from polymarket_ml.api.deps import ERRORS, ErrorBody, Monitoring
 from polymarket_ml.api.security import bearer_scheme
 from polymarket_ml.core.enums import SignalStatus
+from polymarket_ml.executor.events import REDIS_CHANNEL
 from polymarket_ml.monitoring import executor as service
 from polymarket_ml.monitoring.context import MonitoringContext
 from polymarket_ml.monitoring.executor_reports import (
@@ -135,10 +139,15 @@ def post_resume(ctx: Monitoring) -> ControlReport:
 async def executor_events(websocket: WebSocket) -> None:
     """JSON events: ``fill``, ``position`` (opened, changed, closed, settled), ``signal`` and
     ``alert`` (halted, entries paused), each ``{"type", "at", ...}``; first a ``hello`` saying
-    whether an executor runs here (without one the socket closes after it)."""
+    whether an executor runs here. Without one, the API of the distributed deployment (it has
+    Redis) relays those of ``pmml executor`` and says ``"relayed": true``; otherwise the socket
+    closes after the hello."""
     ctx: MonitoringContext = websocket.app.state.api.monitoring
     await websocket.accept()
     ex = ctx.executor
+    if ex is None and ctx.redis is not None:  # distributed: relay what `pmml executor` publishes
+        await _relay(websocket, ctx.settings.distributed.redis_url)
+        return
     if ex is None:
         await websocket.send_json({"type": "hello", "running": False})
         await websocket.close(code=1000, reason="no executor runs in this process")
@@ -160,6 +169,43 @@ async def executor_events(websocket: WebSocket) -> None:
             closed.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await closed
+
+
+async def _relay(websocket: WebSocket, redis_url: str) -> None:
+    """The events ``pmml executor`` publishes on Redis, as they come; ``hello`` says
+    ``relayed`` (``running`` is about this process)."""
+    client = aioredis.Redis.from_url(redis_url, socket_timeout=5)
+    pubsub = client.pubsub()
+    try:
+        try:
+            await pubsub.subscribe(REDIS_CHANNEL)
+        except RedisError as exc:
+            await websocket.send_json({"type": "hello", "running": False})
+            await websocket.close(code=1011, reason=f"Redis unreachable: {type(exc).__name__}")
+            return
+        await websocket.send_json({"type": "hello", "running": False, "relayed": True})
+        closed = asyncio.create_task(_until_closed(websocket))
+        try:
+            while not closed.done():
+                get = asyncio.create_task(
+                    pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
+                )
+                await asyncio.wait({get, closed}, return_when=asyncio.FIRST_COMPLETED)
+                if not get.done():
+                    get.cancel()
+                    break
+                message = get.result()
+                if message is not None and message["type"] == "message":
+                    await websocket.send_text(message["data"].decode())
+        except (WebSocketDisconnect, RuntimeError, RedisError):
+            pass  # the client went away mid-send, or Redis did: the client reconnects
+        finally:
+            closed.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await closed
+    finally:
+        await pubsub.aclose()  # type: ignore[no-untyped-call]
+        await client.aclose()
 
 
 async def _until_closed(websocket: WebSocket) -> None:
