@@ -179,6 +179,33 @@ def test_a_limit_order_rests_across_a_restart_and_fills_on_a_trade_through(
     assert _identity_holds(engine)
 
 
+def test_a_resting_yes_bid_fills_on_a_no_trade_that_went_through_it(engine: Engine) -> None:
+    """A NO buyer at 0.06 meets YES bids at 0.94 (a mint); the exchange prints the trade on NO."""
+    market_id, clock = _setup(engine)
+    executor = Executor(engine, _config(style="limit"), clock)
+    executor.scan()
+    assert _orders(engine) == [("GTD", "open", d("0.93"), d(0))]  # YES, one tick under mid
+
+    clock.advance(timedelta(seconds=30))
+    no_buy = Trade(NO, "0xm1", d("0.07"), d("12"), Side.BUY, clock.now(), clock.now())
+    write_trades(engine, [(market_id, no_buy)])  # = a YES sell at 0.93: at our price, queued
+    _book(engine, market_id, clock)
+    executor.scan()
+    assert _orders(engine)[0][3] == 0
+
+    clock.advance(timedelta(seconds=30))
+    no_buy = Trade(NO, "0xm1", d("0.08"), d("12"), Side.BUY, clock.now(), clock.now())
+    write_trades(engine, [(market_id, no_buy)])  # = a YES sell at 0.92: through our bid
+    _book(engine, market_id, clock)
+    executor.scan()
+    assert _orders(engine)[0] == ("GTD", "partially_filled", d("0.93"), d(12))
+    held = executor.portfolio.position(YES)
+    assert held is not None
+    assert (held.size, held.entry_price) == (d(12), d("0.93"))
+    assert executor.portfolio.position(NO) is None
+    assert _identity_holds(engine)
+
+
 def test_an_unfilled_limit_order_times_out_and_its_signal_expires(engine: Engine) -> None:
     market_id, clock = _setup(engine)
     executor = Executor(engine, _config(style="limit", limit_timeout_secs=120), clock)

@@ -105,6 +105,7 @@ from polymarket_ml.storage.repositories import (
 log = logging.getLogger(__name__)
 
 _ZERO = Decimal(0)
+_ONE = Decimal(1)
 _TWO = Decimal(2)
 _SNAPSHOT_OVERLAP = timedelta(minutes=5)  # snapshots may be stored a little after their time
 _HALTED = "halted: the kill switch is on"
@@ -447,10 +448,35 @@ class Executor:
         for row_id, _, trade in stored:
             self._trade_cursor = max(self._trade_cursor, row_id)
             trades.append(trade)
+        resting = {o.token_id for o in self.execution.open_orders()}
         for trade in trades:
             self.market_state.add_trade_fee(trade)
-            for report in self.execution.on_trade(trade, min(trade.received_at, now)):
+            at = min(trade.received_at, now)
+            for report in self.execution.on_trade(trade, at):
                 self._apply(report, now)
+            mirror = self._mirrored(trade) if resting else None
+            if mirror is not None and mirror.token_id in resting:
+                for report in self.execution.on_trade(mirror, at):
+                    self._apply(report, now)
+
+    def _mirrored(self, trade: Trade) -> Trade | None:
+        """``trade`` as seen from the market's other token. The exchange matches both tokens'
+        orders against each other (a BUY of NO at p meets a BUY of YES at 1 − p: a mint) and
+        prints one trade, on the taker's token: on the other token it went through 1 − p, the
+        taker on the other side."""
+        found = self.market_state.by_token.get(trade.token_id)
+        if found is None:
+            return None
+        market, outcome = found
+        other = market.no_token_id if outcome is Outcome.YES else market.yes_token_id
+        if other is None:
+            return None
+        side = Side.SELL if trade.side is Side.BUY else Side.BUY
+        flipped = Outcome.NO if outcome is Outcome.YES else Outcome.YES
+        return dataclasses.replace(
+            trade, token_id=other, price=_ONE - trade.price, side=side, outcome=flipped,
+            best_bid=None, best_ask=None,
+        )  # fmt: skip
 
     def _time_out(self, now: datetime) -> None:
         for report in self.execution.on_time(now):
