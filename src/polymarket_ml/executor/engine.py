@@ -33,10 +33,8 @@ import dataclasses
 import itertools
 import logging
 import time
-import uuid
 from collections import deque
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -52,19 +50,16 @@ from polymarket_ml.core.enums import (
     SignalStatus,
 )
 from polymarket_ml.core.errors import ConfigError
-from polymarket_ml.core.snapshot import FeatureSnapshot
 from polymarket_ml.core.types import (
-    Book,
     EquityPoint,
     Market,
     Order,
-    OrderbookSnapshot,
     Position,
     Signal,
     Trade,
 )
-from polymarket_ml.executor.book_walk import round_to_tick, total_notional, walk_book
-from polymarket_ml.executor.config import ExecutionStyle, ExecutorConfig
+from polymarket_ml.executor.book_walk import total_notional, walk_book
+from polymarket_ml.executor.config import ExecutorConfig
 from polymarket_ml.executor.events import EventHub, EventType, ExecutorEvent
 from polymarket_ml.executor.execution import (
     BookSource,
@@ -73,13 +68,13 @@ from polymarket_ml.executor.execution import (
     OrderIntent,
     RestingOrder,
 )
-from polymarket_ml.executor.fees import CONSERVATIVE_FEE, FeeSchedule
+from polymarket_ml.executor.fees import CONSERVATIVE_FEE
+from polymarket_ml.executor.intents import fallback_limit, mirrored, new_client_id, order_intent
 from polymarket_ml.executor.live import LiveExecution
 from polymarket_ml.executor.loop_books import LoopBooks
 from polymarket_ml.executor.market_state import MarketData, MarketState
 from polymarket_ml.executor.paper import PaperExecution, StoredBooks
-from polymarket_ml.executor.paper_fills import PaperFill
-from polymarket_ml.executor.portfolio import Portfolio
+from polymarket_ml.executor.portfolio import Portfolio, equity_identity_gaps
 from polymarket_ml.executor.risk import (
     PendingOrder,
     PortfolioState,
@@ -87,7 +82,15 @@ from polymarket_ml.executor.risk import (
     drawdown_breached,
     exit_for_limits,
 )
-from polymarket_ml.executor.sizing import MarketLimits, SizedOrder, size_entry, size_exit
+from polymarket_ml.executor.scan_records import (
+    Control,
+    Inputs,
+    OrderRecord,
+    Plan,
+    ScanStats,
+    SignalRecord,
+)
+from polymarket_ml.executor.sizing import MarketLimits, size_entry, size_exit
 from polymarket_ml.executor.strategies.base import MarketView, safe_scan, safe_should_exit
 from polymarket_ml.executor.strategies.registry import BUILT_IN, StrategyRegistry
 from polymarket_ml.storage.engine import make_session_factory
@@ -109,80 +112,6 @@ _ONE = Decimal(1)
 _TWO = Decimal(2)
 _SNAPSHOT_OVERLAP = timedelta(minutes=5)  # snapshots may be stored a little after their time
 _HALTED = "halted: the kill switch is on"
-
-
-@dataclass(slots=True)
-class _SignalRecord:
-    signal: Signal
-    id: int | None = None
-    decided_at: datetime | None = None
-    dirty: bool = True
-
-
-@dataclass(slots=True)
-class _OrderRecord:
-    order: Order
-    signal: _SignalRecord | None
-    is_exit: bool
-    exit_reason: str | None
-    fallback_limit: Decimal | None  # spread: the market order's limit after the timeout
-    fee: FeeSchedule
-    id: int | None = None
-    fills: list[PaperFill] = field(default_factory=list)  # not stored yet
-    filled_notional: Decimal = _ZERO  # price × shares received, over every fill
-    filled_shares: Decimal = _ZERO  # shares received (a live BUY's, after its fee in shares)
-    dirty: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class _Plan:
-    """A signal past risk and sizing: the order to place and what it was sized on."""
-
-    signal: Signal
-    sized: SizedOrder
-    book: Book
-    limits: MarketLimits
-    fee: FeeSchedule
-
-    def with_shares(self, shares: Decimal) -> _Plan:
-        """The same order for ``shares`` (fewer), its expected cost walked again."""
-        if shares == self.sized.shares:
-            return self
-        levels = self.book.asks if self.sized.side is Side.BUY else self.book.bids
-        taken = walk_book(levels, self.sized.side, self.sized.limit_price, max_shares=shares)
-        sized = dataclasses.replace(
-            self.sized, shares=shares, expected_notional_usd=total_notional(taken)
-        )
-        return dataclasses.replace(self, sized=sized)
-
-
-@dataclass(frozen=True, slots=True)
-class _Control:
-    halted: bool
-    entries_paused: bool
-    resumed_at: datetime | None
-
-
-@dataclass(slots=True)
-class _Inputs:
-    control: _Control | None
-    markets: list[Market]
-    snapshots: list[FeatureSnapshot]
-    books: dict[str, OrderbookSnapshot] | None
-    trades: list[tuple[int, int, Trade]]
-
-
-@dataclass(slots=True)
-class ScanStats:
-    """What the last scan did, and totals since start (for status lines and the API)."""
-
-    scans: int = 0
-    last_scan_at: datetime | None = None
-    last_scan_ms: float = 0.0
-    markets: int = 0
-    signals: dict[str, int] = field(default_factory=dict)  # status -> count, since start
-    fills: int = 0
-    strategy_errors: int = 0
 
 
 class Executor:
@@ -232,8 +161,8 @@ class Executor:
         self.stats = ScanStats()
         self._resumed_seen: datetime | None = None
         self._signal_keys = itertools.count(1)
-        self._signals: dict[int, _SignalRecord] = {}  # approved, or changed since stored
-        self._orders: dict[str, _OrderRecord] = {}  # open, or changed since stored
+        self._signals: dict[int, SignalRecord] = {}  # approved, or changed since stored
+        self._orders: dict[str, OrderRecord] = {}  # open, or changed since stored
         self._feed: deque[Trade] = deque()
         self._trade_cursor = 0
         self._snapshot_cursor: datetime | None = None
@@ -270,7 +199,7 @@ class Executor:
             realized_pnl_usd=realized,
             fees_usd=fees,
         )
-        records = {r.id: _SignalRecord(r, r.id, dirty=False) for r in approved}
+        records = {r.id: SignalRecord(r, r.id, dirty=False) for r in approved}
         self._signals = dict(zip(self._signal_keys, records.values(), strict=False))
         resting = []
         for order in orders:
@@ -278,8 +207,9 @@ class Executor:
             price = sig.signal.price_at_signal if sig is not None else None
             fallback = None
             if order.order_type is OrderType.GTC and order.expires_at is not None and price:
-                fallback = self._fallback_limit(order.side, price, Decimal("0.01"))
-            self._orders[order.client_order_id] = _OrderRecord(
+                slip = self.config.execution.max_slippage
+                fallback = fallback_limit(order.side, price, Decimal("0.01"), slip)
+            self._orders[order.client_order_id] = OrderRecord(
                 order, sig, order.side is Side.SELL, None, fallback, CONSERVATIVE_FEE,
                 id=order.id, dirty=False,
             )  # fmt: skip
@@ -349,7 +279,7 @@ class Executor:
 
     # -- reading -------------------------------------------------------------------------
 
-    def _load(self, now: datetime) -> _Inputs:
+    def _load(self, now: datetime) -> Inputs:
         self.resume()
         c = self.config
         lookback = max(
@@ -381,12 +311,12 @@ class Executor:
                 trades = TradeRepository(s).after_id(self._trade_cursor)
         control = None
         if state is not None:
-            control = _Control(state.halted, state.entries_paused, state.resumed_at)
-        return _Inputs(control, markets, snapshots, books, trades)
+            control = Control(state.halted, state.entries_paused, state.resumed_at)
+        return Inputs(control, markets, snapshots, books, trades)
 
     # -- deciding ------------------------------------------------------------------------
 
-    def _step(self, inputs: _Inputs, now: datetime) -> None:
+    def _step(self, inputs: Inputs, now: datetime) -> None:
         started = time.perf_counter()
         ms = self.market_state
         ms.set_markets(inputs.markets)
@@ -425,7 +355,7 @@ class Executor:
         self.stats.markets = len(views)
         self.stats.last_scan_ms = (time.perf_counter() - started) * 1000
 
-    def _follow_control(self, control: _Control | None, now: datetime) -> None:
+    def _follow_control(self, control: Control | None, now: datetime) -> None:
         if control is None:
             return
         if control.halted and not self.halted:
@@ -454,29 +384,10 @@ class Executor:
             at = min(trade.received_at, now)
             for report in self.execution.on_trade(trade, at):
                 self._apply(report, now)
-            mirror = self._mirrored(trade) if resting else None
+            mirror = mirrored(trade, self.market_state.by_token) if resting else None
             if mirror is not None and mirror.token_id in resting:
                 for report in self.execution.on_trade(mirror, at):
                     self._apply(report, now)
-
-    def _mirrored(self, trade: Trade) -> Trade | None:
-        """``trade`` as seen from the market's other token. The exchange matches both tokens'
-        orders against each other (a BUY of NO at p meets a BUY of YES at 1 − p: a mint) and
-        prints one trade, on the taker's token: on the other token it went through 1 − p, the
-        taker on the other side."""
-        found = self.market_state.by_token.get(trade.token_id)
-        if found is None:
-            return None
-        market, outcome = found
-        other = market.no_token_id if outcome is Outcome.YES else market.yes_token_id
-        if other is None:
-            return None
-        side = Side.SELL if trade.side is Side.BUY else Side.BUY
-        flipped = Outcome.NO if outcome is Outcome.YES else Outcome.YES
-        return dataclasses.replace(
-            trade, token_id=other, price=_ONE - trade.price, side=side, outcome=flipped,
-            best_bid=None, best_ask=None,
-        )  # fmt: skip
 
     def _time_out(self, now: datetime) -> None:
         for report in self.execution.on_time(now):
@@ -495,7 +406,7 @@ class Executor:
             ):
                 self._cancel(order.client_order_id, now, "signal expired unfilled")
 
-    def _fall_back_to_market(self, rec: _OrderRecord, now: datetime) -> None:
+    def _fall_back_to_market(self, rec: OrderRecord, now: datetime) -> None:
         report = self.execution.cancel(rec.order.client_order_id, now, "spread timeout")
         if report is None:
             return
@@ -505,7 +416,7 @@ class Executor:
             self._finish_signal(rec, now, "spread timeout; no market fallback")
             return
         intent = OrderIntent(
-            client_order_id=_client_id(),
+            client_order_id=new_client_id(),
             market_id=rec.order.market_id,
             token_id=rec.order.token_id,
             side=rec.order.side,
@@ -517,7 +428,7 @@ class Executor:
             strategy=rec.order.strategy,
             spend_usd=self._cost_now(rec.order.token_id, rec.order.side, rec.fallback_limit, left),
         )
-        fallback = _OrderRecord(
+        fallback = OrderRecord(
             dataclasses.replace(rec.order, client_order_id=intent.client_order_id),
             rec.signal, rec.is_exit, rec.exit_reason, None, rec.fee,
         )  # fmt: skip
@@ -600,7 +511,7 @@ class Executor:
         """Risk, sizing and execution of one signal; the signal ends with its status."""
         rec = self._record(signal)
         plan = self._plan(signal, data, now)
-        if isinstance(plan, _Plan):
+        if isinstance(plan, Plan):
             self._place(rec, plan, now)
         else:
             self._set_status(rec, SignalStatus.REJECTED, now, plan)
@@ -610,11 +521,11 @@ class Executor:
         the legs before it were placed, all are sized to the same number of shares, and either
         every leg is placed or none is (a leg alone would be an unhedged bet)."""
         recs = [self._record(signal) for signal, _ in legs]
-        plans: list[_Plan] = []
+        plans: list[Plan] = []
         placed: list[PendingOrder] = []
         for rec, (signal, data) in zip(recs, legs, strict=True):
             plan = self._plan(signal, data, now, also_pending=tuple(placed))
-            if not isinstance(plan, _Plan):
+            if not isinstance(plan, Plan):
                 self._reject_legs(recs, rec, plan, now)
                 return
             plans.append(plan)
@@ -629,7 +540,7 @@ class Executor:
             self._place(rec, plan.with_shares(shares), now)
 
     def _reject_legs(
-        self, recs: Sequence[_SignalRecord], failed: _SignalRecord, reasons: tuple[str, ...],
+        self, recs: Sequence[SignalRecord], failed: SignalRecord, reasons: tuple[str, ...],
         now: datetime,
     ) -> None:  # fmt: skip
         for rec in recs:
@@ -639,8 +550,8 @@ class Executor:
                 why = f"leg_rejected: another leg of this trade was rejected ({reasons[0]})"
                 self._set_status(rec, SignalStatus.REJECTED, now, (why,))
 
-    def _record(self, signal: Signal) -> _SignalRecord:
-        rec = _SignalRecord(signal)
+    def _record(self, signal: Signal) -> SignalRecord:
+        rec = SignalRecord(signal)
         self._signals[next(self._signal_keys)] = rec
         return rec
 
@@ -650,7 +561,7 @@ class Executor:
         data: MarketData,
         now: datetime,
         also_pending: tuple[PendingOrder, ...] = (),
-    ) -> _Plan | tuple[str, ...]:
+    ) -> Plan | tuple[str, ...]:
         """Risk and sizing of one signal: the order to place, or why not. ``also_pending``:
         orders about to be placed before this one (the other legs of its trade)."""
         busy = {o.token_id for o in self.execution.open_orders()}
@@ -698,12 +609,18 @@ class Executor:
             )
         if sized.order is None:
             return tuple(f"sizing: {r}" for r in sized.reasons) or ("sizing: no order",)
-        return _Plan(signal, sized.order, book, limits, data.view.fee_schedule)
+        return Plan(signal, sized.order, book, limits, data.view.fee_schedule)
 
-    def _place(self, rec: _SignalRecord, plan: _Plan, now: datetime) -> None:
+    def _place(self, rec: SignalRecord, plan: Plan, now: datetime) -> None:
         signal = plan.signal
-        intent, fallback = self._intent(
-            signal, plan.sized, plan.book, plan.limits.tick_size, plan.fee, now
+        intent, fallback = order_intent(
+            signal,
+            plan.sized,
+            plan.book,
+            plan.limits.tick_size,
+            plan.fee,
+            now,
+            self.config.execution,
         )
         order = Order(
             client_order_id=intent.client_order_id,
@@ -721,67 +638,10 @@ class Executor:
             expires_at=intent.expires_at,
         )
         exit_reason = signal.reason if signal.is_exit else None
-        self._orders[intent.client_order_id] = _OrderRecord(
+        self._orders[intent.client_order_id] = OrderRecord(
             order, rec, signal.is_exit, exit_reason, fallback, plan.fee
         )
         self._apply(self.execution.submit(intent, now), now)
-
-    def _intent(
-        self,
-        signal: Signal,
-        sized: SizedOrder,
-        book: Book,
-        tick: Decimal,
-        fee: FeeSchedule,
-        now: datetime,
-    ) -> tuple[OrderIntent, Decimal | None]:
-        """The order for the configured style (exits always cross) and, for ``spread``, the
-        limit of its market fallback."""
-        x = self.config.execution
-        limit, buy = sized.limit_price, signal.side is Side.BUY
-        style = ExecutionStyle.MARKET if signal.is_exit else x.style
-        order_type, price, expires, fallback = OrderType.FAK, limit, None, None
-        best_bid = book.bids[0].price if book.bids else None
-        best_ask = book.asks[0].price if book.asks else None
-        if style is ExecutionStyle.LIMIT:
-            mid = (best_bid + best_ask) / _TWO if best_bid and best_ask else signal.price_at_signal
-            offset = tick * x.limit_offset_ticks
-            wanted = mid - offset if signal.side is Side.BUY else mid + offset
-            price = round_to_tick(wanted, tick, signal.side)
-            price = min(price, limit) if signal.side is Side.BUY else max(price, limit)
-            order_type = OrderType.GTD
-            expires = now + timedelta(seconds=x.limit_timeout_secs)
-        elif style is ExecutionStyle.SPREAD:
-            near = best_bid if signal.side is Side.BUY else best_ask
-            far = best_ask if signal.side is Side.BUY else best_bid
-            if near is not None and far is not None:
-                inside = abs(far - near) > tick
-                step = tick if signal.side is Side.BUY else -tick
-                price = near + step if inside else near
-                price = min(price, limit) if signal.side is Side.BUY else max(price, limit)
-                order_type = OrderType.GTC
-                expires = now + timedelta(seconds=x.spread_timeout_secs)
-                fallback = limit
-        intent = OrderIntent(
-            client_order_id=_client_id(),
-            market_id=signal.market_id,
-            token_id=signal.token_id,
-            side=signal.side,
-            price=price,
-            size=sized.shares,
-            order_type=order_type,
-            fee=fee,
-            signal_price=signal.price_at_signal,
-            strategy=signal.strategy,
-            expires_at=expires,
-            spend_usd=sized.expected_notional_usd if order_type is OrderType.FAK and buy else None,
-        )
-        return intent, fallback
-
-    def _fallback_limit(self, side: Side, signal_price: Decimal, tick: Decimal) -> Decimal:
-        slip = self.config.execution.max_slippage
-        wanted = signal_price + slip if side is Side.BUY else signal_price - slip
-        return round_to_tick(wanted, tick, side)
 
     # -- applying what the execution reports ------------------------------------------------
 
@@ -831,7 +691,7 @@ class Executor:
         elif expire_signal:
             self._finish_signal(rec, now, order.reject_reason or order.status.value)
 
-    def _finish_signal(self, rec: _OrderRecord, now: datetime, reason: str) -> None:
+    def _finish_signal(self, rec: OrderRecord, now: datetime, reason: str) -> None:
         """An order is over: its signal is executed if anything filled, else expired."""
         if rec.signal is None or rec.signal.signal.status is SignalStatus.EXECUTED:
             return
@@ -842,7 +702,7 @@ class Executor:
 
     def _set_status(
         self,
-        rec: _SignalRecord,
+        rec: SignalRecord,
         status: SignalStatus,
         now: datetime,
         reasons: Sequence[str] = (),
@@ -994,22 +854,8 @@ def _tokens_of(markets: Iterable[Market]) -> list[str]:
     return [t for m in markets for t in (m.yes_token_id, m.no_token_id) if t is not None]
 
 
-def _client_id() -> str:
-    return f"pmml-{uuid.uuid4().hex[:24]}"
-
-
 def _held(position_held: bool) -> str:
     return "a position in this token is open" if position_held else "an order on this token rests"
-
-
-def equity_identity_gaps(points: Iterable[EquityPoint], start: Decimal) -> list[Decimal]:
-    """The accounting identity of each stored equity point (all 0 unless a bug)."""
-    return [
-        p.cash_usd
-        + p.positions_value_usd
-        - (start + p.realized_pnl_usd + p.unrealized_pnl_usd - p.fees_usd)
-        for p in points
-    ]
 
 
 __all__ = ["Executor", "MarketView", "ScanStats", "equity_identity_gaps"]

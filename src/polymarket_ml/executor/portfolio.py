@@ -303,3 +303,18 @@ def identity_gap(
     """How far ``cash + value`` is from ``start + realized + unrealized − fees`` (0 expected)."""
     books = starting_balance_usd + realized_pnl_usd + unrealized_pnl_usd - fees_usd
     return cash_usd + positions_value_usd - books
+
+
+def equity_identity_gaps(points: Iterable[EquityPoint], start: Decimal) -> list[Decimal]:
+    """The accounting identity of each stored equity point (all 0 unless a bug)."""
+    return [
+        identity_gap(
+            cash_usd=p.cash_usd,
+            positions_value_usd=p.positions_value_usd,
+            starting_balance_usd=start,
+            realized_pnl_usd=p.realized_pnl_usd,
+            unrealized_pnl_usd=p.unrealized_pnl_usd,
+            fees_usd=p.fees_usd,
+        )
+        for p in points
+    ]
