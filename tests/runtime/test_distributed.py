@@ -149,6 +149,10 @@ def collected(engine: Engine) -> dict[str, Any]:
             "time_transitions": conn.scalar(
                 select(func.count()).where(TierTransitionRow.reason == "time")
             ),
+            "trades": conn.scalar(select(func.count(TradeRow.id))),
+            "with_trade_metrics": conn.scalar(
+                select(func.count(SnapshotRow.id)).where(SnapshotRow.trade_count_1h.is_not(None))
+            ),
             "succeeded": set(
                 conn.execute(
                     select(TaskRunRow.task_name, TaskRunRow.tier)
@@ -165,6 +169,8 @@ def done(state: dict[str, Any]) -> bool:
         state["market_tiers"] == every_tier
         and state["snapshot_tiers"] == every_tier
         and (state["time_transitions"] or 0) > 0
+        and (state["trades"] or 0) > 0  # the collector's trades are flushed every few seconds
+        and (state["with_trade_metrics"] or 0) > 0
         and {("discovery", None), ("tier_update", None)} <= state["succeeded"]
         and {("snapshot", t) for t in every_tier} <= state["succeeded"]
     )
@@ -215,16 +221,19 @@ def test_celery_worker_and_beat_collect_into_postgresql(tmp_path: Path) -> None:
             ):
                 deadline = time.monotonic() + WAIT_SECS
                 state = collected(engine)
+                metrics = RedisTradeMetrics(client)
+                followed: set[str] = set()  # every token followed at some point (markets end)
                 while not done(state) and time.monotonic() < deadline:
                     assert beat.poll() is None, f"beat exited:\n{tail(beat_log)}"
                     assert collector.poll() is None, f"collector exited:\n{tail(collector_log)}"
                     time.sleep(0.5)
+                    followed |= set(metrics.followed())
                     state = collected(engine)
             assert done(state), (
                 f"after {WAIT_SECS:g} s: {state}\n--- worker\n{tail(worker_log)}\n"
                 f"--- beat\n{tail(beat_log)}\n--- collector\n{tail(collector_log)}"
             )
-            followed = set(RedisTradeMetrics(client).followed())
+            followed |= set(metrics.followed())
             assert_stored(engine, followed)
         finally:
             engine.dispose()
