@@ -444,5 +444,16 @@ def test_a_price_change_keeps_its_time_in_any_spelling_until_read(
 def test_a_price_change_with_a_bad_time_fails_the_frame(timestamp: str) -> None:
     frame = load_sample("ws/docs_price_change_v2_example_2025-09.json") | {"timestamp": timestamp}
 
-    with pytest.raises(DataError, match="not an ISO-8601 date|not a timestamp"):
+    with pytest.raises(DataError, match=r"not an ISO-8601 date|not a timestamp"):
         decode_market_frame(json.dumps(frame), received_at=NOW)
+
+
+@pytest.mark.parametrize("timestamp", ["1" * 30, "²", "99999999999999999"])
+def test_a_time_out_of_range_is_a_bad_frame_not_a_crash(timestamp: str) -> None:
+    frame = json.dumps(load_sample("ws/last_trade_price_2024-08.json") | {"timestamp": timestamp})
+    decoder = FrameDecoder()
+
+    with pytest.raises(DataError, match=r"timestamp out of range|not an ISO-8601 date"):
+        decode_market_frame(frame, received_at=NOW)
+    assert decoder.decode(frame, received_at=NOW) == []
+    assert decoder.bad_frames == 1
