@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from polymarket_ml.core.clock import FakeClock, SpeedClock, utc_from_epoch
+from polymarket_ml.core.clock import FakeClock, SpeedClock, utc_from_epoch, utc_from_millis
 
 
 def test_fake_clock_moves_only_forward() -> None:
@@ -28,3 +28,12 @@ def test_speed_clock_runs_faster_than_its_base() -> None:
     assert later.now() == clock.now()
     with pytest.raises(ValueError, match="positive"):
         SpeedClock(0)
+
+
+@pytest.mark.parametrize("ms", [0, 1, 999, 1_724_564_136_087, 1_760_000_000_999, 9_999_999_999_999])
+def test_epoch_milliseconds_convert_exactly(ms: int) -> None:
+    got = utc_from_millis(ms)
+
+    assert got == datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=ms)
+    assert got.microsecond == ms % 1000 * 1000
+    assert got.tzinfo is UTC

@@ -70,9 +70,12 @@ class SpeedClock:
         return self.origin + timedelta(seconds=elapsed * self.speed)
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def utc_from_millis(ms: int) -> datetime:
-    """Exchange timestamps are epoch milliseconds; return an aware UTC datetime."""
-    return datetime.fromtimestamp(ms / 1000, tz=UTC)
+    """Exchange timestamps are epoch milliseconds; return an aware UTC datetime, exactly."""
+    return _EPOCH + timedelta(milliseconds=ms)
 
 
 def utc_from_epoch(value: int | float) -> datetime:

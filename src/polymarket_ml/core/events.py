@@ -15,6 +15,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from polymarket_ml.core.clock import utc_from_millis
 from polymarket_ml.core.enums import Side
 from polymarket_ml.core.types import Book, Trade
 
@@ -48,7 +49,7 @@ class BookEvent:
     __slots__ = (
         "_book",
         "_build_book",
-        "exchange_ts",
+        "_exchange_ts",
         "last_trade_price",
         "level_maps",
         "received_at",
@@ -61,7 +62,7 @@ class BookEvent:
     level_maps: LevelMaps | None
     """The sides as price → size maps when the parser gave them (``None`` for a built Book)."""
     token_id: str
-    exchange_ts: datetime
+    _exchange_ts: datetime | int
     received_at: datetime
     last_trade_price: Decimal | None
 
@@ -80,7 +81,7 @@ class BookEvent:
         token_id: str,
         level_maps: LevelMaps,
         build_book: Callable[[], Book],
-        exchange_ts: datetime,
+        exchange_ts: datetime | int,
         received_at: datetime,
         last_trade_price: Decimal | None = None,
     ) -> BookEvent:
@@ -88,7 +89,8 @@ class BookEvent:
 
         ``build_book`` must give the Book that ``level_maps`` describe, with this event's
         ``exchange_ts`` and ``received_at``, and must not fail: the parser checks every value
-        before it returns the event.
+        before it returns the event. ``exchange_ts`` may be epoch milliseconds (an ``int``),
+        made a ``datetime`` on first read.
         """
         event = object.__new__(cls)
         _init(
@@ -102,6 +104,10 @@ class BookEvent:
             last_trade_price,
         )
         return event
+
+    @property
+    def exchange_ts(self) -> datetime:
+        return _exchange_time(self, self._exchange_ts)
 
     @property
     def book(self) -> Book:
@@ -145,13 +151,22 @@ class BookEvent:
 _set = object.__setattr__
 
 
+def _exchange_time(event: BookEvent | PriceChange, ts: datetime | int) -> datetime:
+    """The event's time; epoch milliseconds are converted (exactly) and kept on first read."""
+    if type(ts) is int:
+        ts = utc_from_millis(ts)
+        _set(event, "_exchange_ts", ts)
+    assert isinstance(ts, datetime)
+    return ts
+
+
 def _init(
     event: BookEvent,
     book: Book | None,
     build_book: Callable[[], Book] | None,
     level_maps: LevelMaps | None,
     token_id: str,
-    exchange_ts: datetime,
+    exchange_ts: datetime | int,
     received_at: datetime,
     last_trade_price: Decimal | None,
 ) -> None:
@@ -159,7 +174,7 @@ def _init(
     _set(event, "_build_book", build_book)
     _set(event, "level_maps", level_maps)
     _set(event, "token_id", token_id)
-    _set(event, "exchange_ts", exchange_ts)
+    _set(event, "_exchange_ts", exchange_ts)
     _set(event, "received_at", received_at)
     _set(event, "last_trade_price", last_trade_price)
 
@@ -182,14 +197,82 @@ class LevelChange(NamedTuple):
     book_hash: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
 class PriceChange:
-    """A ``price_change`` message: level updates of one market, usually on both of its tokens."""
+    """A ``price_change`` message: level updates of one market, usually on both of its tokens.
 
+    Immutable; compares, hashes and prints like a frozen dataclass of ``market``, ``changes``,
+    ``exchange_ts`` and ``received_at``. The parser builds it with :meth:`deferred`, which takes the
+    exchange's time as epoch milliseconds and makes the ``datetime`` on first read of
+    ``exchange_ts`` (most price changes only go through a LocalBook, which keeps the milliseconds
+    and converts them only when someone asks for the book's time).
+    """
+
+    __slots__ = ("_exchange_ts", "changes", "market", "received_at")
+    __match_args__ = ("market", "changes", "exchange_ts", "received_at")
+
+    _exchange_ts: datetime | int
     market: str
     changes: tuple[LevelChange, ...]
-    exchange_ts: datetime
     received_at: datetime
+
+    def __init__(
+        self,
+        market: str,
+        changes: tuple[LevelChange, ...],
+        exchange_ts: datetime,
+        received_at: datetime,
+    ) -> None:
+        _set(self, "market", market)
+        _set(self, "changes", changes)
+        _set(self, "_exchange_ts", exchange_ts)
+        _set(self, "received_at", received_at)
+
+    @classmethod
+    def deferred(
+        cls,
+        market: str,
+        changes: tuple[LevelChange, ...],
+        exchange_ms: int,
+        received_at: datetime,
+    ) -> PriceChange:
+        """An event whose ``exchange_ts`` is ``utc_from_millis(exchange_ms)``, made when read."""
+        event = object.__new__(cls)
+        _set(event, "market", market)
+        _set(event, "changes", changes)
+        _set(event, "_exchange_ts", exchange_ms)
+        _set(event, "received_at", received_at)
+        return event
+
+    @property
+    def exchange_ts(self) -> datetime:
+        return _exchange_time(self, self._exchange_ts)
+
+    def _key(self) -> tuple[str, tuple[LevelChange, ...], datetime, datetime]:
+        return (self.market, self.changes, self.exchange_ts, self.received_at)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, PriceChange)
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (
+            f"PriceChange(market={self.market!r}, changes={self.changes!r}, "
+            f"exchange_ts={self.exchange_ts!r}, received_at={self.received_at!r})"
+        )
+
+    def __reduce__(self) -> tuple[type[PriceChange], tuple[Any, ...]]:
+        return (PriceChange, self._key())
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
 
+from polymarket_ml.core.clock import utc_from_millis
 from polymarket_ml.core.enums import Side
 from polymarket_ml.core.events import (
     BookEvent,
@@ -46,8 +47,8 @@ class LocalBook:
         "_bid_dirty",
         "_bid_order",
         "_bids",
+        "_exchange_ts",
         "book_hash",
-        "exchange_ts",
         "ignored_changes",
         "last_trade_price",
         "market",
@@ -68,7 +69,7 @@ class LocalBook:
         self.min_order_size: Decimal | None = None
         self.book_hash: str | None = None
         self.last_trade_price: Decimal | None = None
-        self.exchange_ts: datetime | None = None
+        self._exchange_ts: datetime | int | None = None  # int: epoch ms, converted when read
         self.received_at: datetime | None = None
         self.synced = False  # a snapshot was applied and nothing has invalidated it since
         self.needs_resync = False  # something invalidated the book: fetch a fresh snapshot
@@ -115,7 +116,7 @@ class LocalBook:
                 maps.tick_size,
                 maps.min_order_size,
                 maps.book_hash,
-                event.exchange_ts,
+                event._exchange_ts,
                 event.received_at,
             )
         if event.last_trade_price is not None:
@@ -129,7 +130,7 @@ class LocalBook:
         tick_size: Decimal | None,
         min_order_size: Decimal | None,
         book_hash: str | None,
-        exchange_ts: datetime | None,
+        exchange_ts: datetime | int | None,
         received_at: datetime | None,
     ) -> None:
         """Take a snapshot's sides (price → size, no zero sizes; ours to keep and change)."""
@@ -147,7 +148,7 @@ class LocalBook:
         if min_order_size is not None:
             self.min_order_size = min_order_size
         self.book_hash = book_hash
-        self.exchange_ts = exchange_ts
+        self._exchange_ts = exchange_ts
         self.received_at = received_at
         self.synced = True
         self.needs_resync = False
@@ -165,6 +166,14 @@ class LocalBook:
         Returns True when the book took them and still agrees with the exchange's top of book
         (checked once, against the last change of this token that carries best prices).
         """
+        return self._apply_changes(changes, exchange_ts, received_at)
+
+    def _apply_changes(
+        self,
+        changes: Sequence[LevelChange],
+        exchange_ts: datetime | int | None,
+        received_at: datetime | None,
+    ) -> bool:
         token_id = self.token_id
         if not self.synced:
             self.ignored_changes += sum(1 for c in changes if c.token_id == token_id)
@@ -182,7 +191,7 @@ class LocalBook:
             if change.book_hash is not None:
                 self.book_hash = change.book_hash
         if exchange_ts is not None:
-            self.exchange_ts = exchange_ts
+            self._exchange_ts = exchange_ts
             self.received_at = received_at
         if last is None:
             return self._verify(None, None)
@@ -194,7 +203,16 @@ class LocalBook:
         exchange_ts: datetime | None = None,
         received_at: datetime | None = None,
     ) -> bool:
-        """Apply one change meant for this token (the common case: hot path, kept inline)."""
+        """Apply one change meant for this token."""
+        return self._apply_change(change, exchange_ts, received_at)
+
+    def _apply_change(
+        self,
+        change: LevelChange,
+        exchange_ts: datetime | int | None,
+        received_at: datetime | None,
+    ) -> bool:
+        """:meth:`apply_change`, also taking the time as epoch ms (the hot path: kept inline)."""
         if not self.synced:
             self.ignored_changes += 1
             return False
@@ -228,7 +246,7 @@ class LocalBook:
         if book_hash is not None:
             self.book_hash = book_hash
         if exchange_ts is not None:
-            self.exchange_ts = exchange_ts
+            self._exchange_ts = exchange_ts
             self.received_at = received_at
         bid, ask = self._best_bid, self._best_ask
         if (  # the usual case, without a call: uncrossed, and the exchange agrees
@@ -243,7 +261,7 @@ class LocalBook:
         return self._verify(want_bid, want_ask)
 
     def apply_price_change(self, event: PriceChange) -> bool:
-        return self.apply_changes(event.changes, event.exchange_ts, event.received_at)
+        return self._apply_changes(event.changes, event._exchange_ts, event.received_at)
 
     def apply_tick_size_change(self, event: TickSizeChange) -> None:
         """A new tick may leave resting levels off-grid: reset until a fresh snapshot."""
@@ -307,6 +325,15 @@ class LocalBook:
         return True
 
     # -- reading --------------------------------------------------------------------------
+
+    @property
+    def exchange_ts(self) -> datetime | None:
+        """The exchange's time of the last snapshot or change applied."""
+        ts = self._exchange_ts
+        if type(ts) is int:  # events keep the exchange's epoch ms until someone asks
+            ts = self._exchange_ts = utc_from_millis(ts)
+        assert ts is None or isinstance(ts, datetime)
+        return ts
 
     @property
     def best_bid_price(self) -> Decimal | None:
@@ -436,30 +463,35 @@ class BookRegistry:
 
     def apply(self, event: MarketEvent) -> None:
         """Route one event; events that do not touch a book (new market...) are ignored."""
+        books = self._books
         if type(event) is PriceChange:
             changes = event.changes
-            books = self._books
-            if len(changes) == 1 or (
-                len(changes) == 2 and changes[0].token_id != changes[1].token_id
-            ):
+            count = len(changes)
+            exchange_ts, received_at = event._exchange_ts, event.received_at
+            if (count == 2 and changes[0].token_id != changes[1].token_id) or count == 1:
                 # the usual message: one change per token
-                exchange_ts, received_at = event.exchange_ts, event.received_at
                 for change in changes:
                     book = books.get(change.token_id)
                     if book is None:
                         book = self.book(change.token_id, market=event.market)
-                    book.apply_change(change, exchange_ts, received_at)
+                    book._apply_change(change, exchange_ts, received_at)
                 return
             for token_id in dict.fromkeys(c.token_id for c in changes):
                 book = books.get(token_id)
                 if book is None:
                     book = self.book(token_id, market=event.market)
-                book.apply_changes(changes, event.exchange_ts, event.received_at)
+                book._apply_changes(changes, exchange_ts, received_at)
         elif type(event) is TradeEvent:
             trade = event.trade
-            self.book(trade.token_id).last_trade_price = trade.price
+            book = books.get(trade.token_id)
+            if book is None:
+                book = self.book(trade.token_id)
+            book.last_trade_price = trade.price
         elif type(event) is BookEvent:
-            self.book(event.token_id).apply_book_event(event)
+            book = books.get(event.token_id)
+            if book is None:
+                book = self.book(event.token_id)
+            book.apply_book_event(event)
         elif type(event) is TickSizeChange:
             self.book(event.token_id, market=event.market).apply_tick_size_change(event)
 

@@ -413,3 +413,47 @@ def test_millisecond_timestamps_are_exactly_the_epoch_time(ms: int) -> None:
     assert event.exchange_ts == datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=ms)
     assert event.exchange_ts == datetime.fromtimestamp(ms / 1000, tz=UTC)
     assert event.exchange_ts.tzinfo is UTC
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "expected"),
+    [
+        ("1757908892351", datetime(2025, 9, 15, 4, 1, 32, 351_000, tzinfo=UTC)),
+        ("1757908892", datetime(2025, 9, 15, 4, 1, 32, tzinfo=UTC)),  # seconds
+        ("0757908892351", datetime(1994, 1, 7, 2, 14, 52, 351_000, tzinfo=UTC)),
+        ("2025-09-15T04:01:32.351Z", datetime(2025, 9, 15, 4, 1, 32, 351_000, tzinfo=UTC)),
+    ],
+)
+def test_a_price_change_keeps_its_time_in_any_spelling_until_read(
+    timestamp: str, expected: datetime
+) -> None:
+    frame = load_sample("ws/docs_price_change_v2_example_2025-09.json") | {"timestamp": timestamp}
+    books = BookRegistry()
+    for token in (YES_DOCS, NO_DOCS):
+        books.book(token).apply_book(Book(token, bids=(), asks=()))
+
+    (event,) = decode_market_frame(json.dumps(frame), received_at=NOW)
+    books.apply(event)
+
+    assert event.exchange_ts == expected
+    assert books.book(YES_DOCS).exchange_ts == expected == books.book(NO_DOCS).exchange_ts
+    assert books.book(YES_DOCS).received_at == NOW
+
+
+@pytest.mark.parametrize("timestamp", ["175790889235x", ""])
+def test_a_price_change_with_a_bad_time_fails_the_frame(timestamp: str) -> None:
+    frame = load_sample("ws/docs_price_change_v2_example_2025-09.json") | {"timestamp": timestamp}
+
+    with pytest.raises(DataError, match=r"not an ISO-8601 date|not a timestamp"):
+        decode_market_frame(json.dumps(frame), received_at=NOW)
+
+
+@pytest.mark.parametrize("timestamp", ["1" * 30, "²", "99999999999999999"])
+def test_a_time_out_of_range_is_a_bad_frame_not_a_crash(timestamp: str) -> None:
+    frame = json.dumps(load_sample("ws/last_trade_price_2024-08.json") | {"timestamp": timestamp})
+    decoder = FrameDecoder()
+
+    with pytest.raises(DataError, match=r"timestamp out of range|not an ISO-8601 date"):
+        decode_market_frame(frame, received_at=NOW)
+    assert decoder.decode(frame, received_at=NOW) == []
+    assert decoder.bad_frames == 1

@@ -33,6 +33,7 @@ from typing import Any, cast
 
 import msgspec
 
+from polymarket_ml.core.clock import utc_from_millis
 from polymarket_ml.core.enums import Side, WhaleTier
 from polymarket_ml.core.errors import DataError
 from polymarket_ml.core.events import (
@@ -113,7 +114,7 @@ def parse_book(msg: BookMessage, received_at: datetime) -> BookEvent:
     Every value is checked here; the event carries the sides as price → size maps (what a
     LocalBook keeps), so applying a snapshot builds no ``Level`` at all.
     """
-    exchange_ts = ts_from_text(msg.timestamp)
+    exchange_ts = _exchange_time(msg.timestamp)
     maps = LevelMaps(
         _level_map(msg.bids),
         _level_map(msg.asks),
@@ -145,13 +146,13 @@ def _level_map(levels: list[WireLevel]) -> dict[Decimal, Decimal]:
 
 
 def _build_book(
-    msg: BookMessage, maps: LevelMaps, exchange_ts: datetime, received_at: datetime
+    msg: BookMessage, maps: LevelMaps, exchange_ts: datetime | int, received_at: datetime
 ) -> Book:
     return Book(
         token_id=msg.asset_id,
         bids=parse_levels(msg.bids, bids=True),
         asks=parse_levels(msg.asks, bids=False),
-        exchange_ts=exchange_ts,
+        exchange_ts=utc_from_millis(exchange_ts) if isinstance(exchange_ts, int) else exchange_ts,
         received_at=received_at,
         market=msg.market,
         tick_size=maps.tick_size,
@@ -161,26 +162,31 @@ def _build_book(
 
 
 def parse_price_change(msg: PriceChangeMessage, received_at: datetime) -> PriceChange:
-    """All three ``price_change`` schemas → one :class:`PriceChange` (``size`` is the new total)."""
-    if msg.price_changes is not None:
-        dec, side = DECIMALS.get, SIDES.get  # inlined memo lookups: this is the hot path
-        changes = tuple(
-            [
+    """All three ``price_change`` schemas → one :class:`PriceChange` (``size`` is the new total).
+
+    The exchange's time stays epoch milliseconds until someone reads ``exchange_ts``.
+    """
+    entries = msg.price_changes
+    if entries is not None:
+        dec, side_of = DECIMALS.get, SIDES.get  # inlined memo lookups: this is the hot path
+        built = []
+        for e in entries:
+            side, price, size, bid, ask = e.side, e.price, e.size, e.best_bid, e.best_ask
+            built.append(
                 _new_tuple(  # LevelChange(...) without its Python-level __new__: all 7 fields
                     LevelChange,
                     (
                         e.asset_id,
-                        side(e.side) or to_side(e.side),
-                        dec(e.price) or to_decimal(e.price),
-                        _ZERO if e.size is None else (dec(e.size) or to_decimal(e.size)),
-                        None if e.best_bid is None else (dec(e.best_bid) or to_decimal(e.best_bid)),
-                        None if e.best_ask is None else (dec(e.best_ask) or to_decimal(e.best_ask)),
+                        side_of(side) or to_side(side),
+                        dec(price) or to_decimal(price),
+                        _ZERO if size is None else (dec(size) or to_decimal(size)),
+                        None if bid is None else (dec(bid) or to_decimal(bid)),
+                        None if ask is None else (dec(ask) or to_decimal(ask)),
                         e.hash,
                     ),
                 )
-                for e in msg.price_changes
-            ]
-        )
+            )
+        changes = tuple(built)
     elif msg.asset_id is None:
         raise DataError("price_change without price_changes[] nor asset_id")
     elif msg.changes is not None:
@@ -207,7 +213,18 @@ def parse_price_change(msg: PriceChangeMessage, received_at: datetime) -> PriceC
         )
     else:
         raise DataError("price_change carries no level (no price_changes, changes or price)")
-    return _new_price_change(msg.market, changes, ts_from_text(msg.timestamp), received_at)
+    text = msg.timestamp
+    if len(text) == 13 and text.isdecimal() and text[0] != "0":  # as in _exchange_time, inline
+        return _deferred_price_change(msg.market, changes, int(text), received_at)
+    return PriceChange(msg.market, changes, ts_from_text(text), received_at)
+
+
+def _exchange_time(text: str) -> datetime | int:
+    """The time of a book or price change: epoch ms as an ``int`` (13 digits, the usual case),
+    which the event converts when read, or else the ``datetime`` of :func:`ts_from_text`."""
+    if len(text) == 13 and text.isdecimal() and text[0] != "0":
+        return int(text)
+    return ts_from_text(text)
 
 
 def parse_last_trade_price(msg: LastTradePriceMessage, received_at: datetime) -> TradeEvent:
@@ -240,25 +257,13 @@ def _slot_setters(cls: type[Any], *names: str) -> tuple[Callable[[Any, Any], Non
 
 
 _new_object = object.__new__
-_PRICE_CHANGE_SET = _slot_setters(PriceChange, "market", "changes", "exchange_ts", "received_at")
+_deferred_price_change = PriceChange.deferred
 _TRADE_EVENT_SET = _slot_setters(TradeEvent, "trade", "exchange_ts", "received_at")
 _TRADE_SET = _slot_setters(
     Trade,
     *("token_id", "condition_id", "price", "size", "side", "exchange_ts", "received_at"),
     *("outcome", "fee_rate_bps", "transaction_hash", "whale_tier", "best_bid", "best_ask"),
 )
-
-
-def _new_price_change(
-    market: str, changes: tuple[LevelChange, ...], exchange_ts: datetime, received_at: datetime
-) -> PriceChange:
-    event: PriceChange = _new_object(PriceChange)
-    set_market, set_changes, set_exchange_ts, set_received_at = _PRICE_CHANGE_SET
-    set_market(event, market)
-    set_changes(event, changes)
-    set_exchange_ts(event, exchange_ts)
-    set_received_at(event, received_at)
-    return event
 
 
 def _new_trade_event(trade: Trade, exchange_ts: datetime, received_at: datetime) -> TradeEvent:

@@ -81,18 +81,21 @@ def ts_from_text(text: str) -> datetime:
     """
     value = _TIMESTAMPS.get(text)
     if value is None:
-        if text.isdigit():  # utc_from_epoch, made cheap: most timestamps of a stream are new
+        if text.isdecimal():  # utc_from_epoch, made cheap: most timestamps of a stream are new
             number = int(text)
-            if number >= _MIN_MILLIS:  # exact: the second's time plus whole milliseconds
-                seconds, millis = divmod(number, 1000)
-                second = _SECONDS.get(seconds)
-                if second is None:
-                    if len(_SECONDS) >= CACHE_LIMIT:
-                        _SECONDS.clear()
-                    second = _SECONDS[seconds] = datetime.fromtimestamp(seconds, UTC)
-                value = second + _MILLISECONDS[millis]
-            else:
-                value = utc_from_epoch(number)
+            try:
+                if number >= _MIN_MILLIS:  # exact: the second's time plus whole milliseconds
+                    seconds, millis = divmod(number, 1000)
+                    second = _SECONDS.get(seconds)
+                    if second is None:
+                        if len(_SECONDS) >= CACHE_LIMIT:
+                            _SECONDS.clear()
+                        second = _SECONDS[seconds] = datetime.fromtimestamp(seconds, UTC)
+                    value = second + _MILLISECONDS[millis]
+                else:
+                    value = utc_from_epoch(number)
+            except (OverflowError, OSError, ValueError) as exc:  # beyond the year 9999
+                raise DataError(f"timestamp out of range: {text!r}") from exc
         else:
             value = parse_iso(text)
             if value is None:
