@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from polymarket_ml.executor.config import (
     SizingMethod,
     load_executor_config,
     parse_executor_config,
+    read_executor_config,
 )
 from tests.support import REPO_ROOT
 
@@ -84,3 +86,24 @@ def test_broken_yaml_and_missing_file_are_clear(tmp_path: Path) -> None:
     scalar.write_text("paper\n")
     with pytest.raises(ConfigError, match="top level must be a mapping"):
         load_executor_config(scalar)
+
+
+def test_read_executor_config_parses_the_file_again_only_once_it_has_changed(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "executor_config.yaml"
+    assert read_executor_config(path) == ExecutorConfig()  # missing: the defaults
+    path.write_text("risk:\n  max_position_usd: 20\n")
+    first = read_executor_config(path)
+    again = read_executor_config(path)
+    path.write_text("risk:\n  max_position_usd: 30\n")  # same size: the time tells
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    changed = read_executor_config(path)
+    path.write_text("risk: [unclosed\n")
+
+    assert first.risk.max_position_usd == Decimal(20)
+    assert again is first  # not parsed again
+    assert changed.risk.max_position_usd == Decimal(30)
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        read_executor_config(path)

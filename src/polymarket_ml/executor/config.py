@@ -154,6 +154,26 @@ def load_executor_config(path: Path, *, missing_ok: bool = True) -> ExecutorConf
     return parse_executor_config(data or {}, source=str(path))
 
 
+_read_cache: dict[Path, tuple[tuple[int, int], ExecutorConfig]] = {}
+
+
+def read_executor_config(path: Path) -> ExecutorConfig:
+    """:func:`load_executor_config` (a missing file gives the defaults), parsed again only when
+    the file's modification time or size has changed since the last call: the API reads the
+    file on every request that needs it, and parsing the YAML costs ~20 ms."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return load_executor_config(path)
+    key = (stat.st_mtime_ns, stat.st_size)
+    cached = _read_cache.get(path)
+    if cached is not None and cached[0] == key:
+        return cached[1]  # frozen: safe to share
+    config = load_executor_config(path)
+    _read_cache[path] = (key, config)
+    return config
+
+
 def parse_executor_config(data: Any, *, source: str = "executor_config.yaml") -> ExecutorConfig:
     if not isinstance(data, dict):
         raise ConfigError(

@@ -36,8 +36,8 @@ from polymarket_ml.executor import control
 from polymarket_ml.executor.config import (
     ExecutorConfig,
     dump_executor_config,
-    load_executor_config,
     parse_executor_config,
+    read_executor_config,
 )
 from polymarket_ml.executor.engine import Executor
 from polymarket_ml.executor.strategies.registry import BUILT_IN, StrategyRegistry
@@ -74,7 +74,7 @@ def executor_config(ctx: MonitoringContext) -> ExecutorConfig:
     parameters), else ``executor_config.yaml``."""
     ex = ctx.executor
     if ex is None:
-        return load_executor_config(ctx.settings.executor.executor_config)
+        return read_executor_config(ctx.settings.executor.executor_config)
     return ex.config.model_copy(update={"strategies": ex.registry.config})
 
 
