@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine
 
 from polymarket_ml.core.enums import TaskStatus, Tier
+from polymarket_ml.monitoring.context import MonitoringContext
 from polymarket_ml.monitoring.reports import (
     TaskActivity,
     TaskActivityReport,
@@ -64,6 +65,15 @@ def tier_transitions(
             )
             for t in figures.recent
         ],
+    )
+
+
+def recent_task_activity(ctx: MonitoringContext, *, hours: float) -> TaskActivityReport:
+    """:func:`task_activity` up to now, or as a request for the same window computed it at
+    most ``api_summary_max_age_secs`` ago (:mod:`.summary_cache`): its ``since`` tells."""
+    return ctx.summaries.get(
+        ("task_activity", hours),
+        lambda: task_activity(ctx.engine, ctx.clock.now(), hours=hours),
     )
 
 
