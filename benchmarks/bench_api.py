@@ -1,10 +1,15 @@
-"""The monitoring API under load, over a PostgreSQL database of a million snapshot rows.
+"""The monitoring and executor API under load, over a PostgreSQL database of a million snapshot
+rows and a week of paper trading.
 
-The API runs in its own process (uvicorn on 127.0.0.1, as ``pmml up`` serves it); a load
-generator of ``CLIENTS`` concurrent httpx clients calls each endpoint a bounded number of times
-(and for a bounded duration). Figures per endpoint: p50 and p99 latency, requests per second;
-the target is p99 under 50 ms. The baseline is ``GET /api/admin/settings``, an endpoint that
-touches no database, measured in the same run: its p99 is the cost of HTTP and the framework.
+The API runs in its own process (uvicorn on 127.0.0.1, as ``pmml up`` serves it, without a live
+executor: the executor endpoints read what the executor stored, as they do beside ``pmml
+executor``); a load generator of concurrent httpx clients calls each endpoint a bounded number of
+times (and for a bounded duration), at each level of ``CONCURRENCY``. Figures per endpoint: p50
+and p99 latency, requests per second; the target is p99 under 50 ms. The baseline is
+``GET /api/admin/settings``, an endpoint that touches no database, measured in the same run: its
+p99 is the cost of HTTP and the framework. The load generator runs on the same machine as the
+API and PostgreSQL and takes a CPU share of its own (about as much per request as the API takes
+for the baseline).
 
 Full size: 1,000,000 snapshots; ``--quick``: 50,000.
 """
@@ -21,22 +26,35 @@ import tempfile
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import httpx
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine, insert, select
 
 from benchmarks.bench_storage import postgres_engine
-from polymarket_ml.core.enums import TaskStatus, Tier
+from polymarket_ml.core.enums import SignalStatus, TaskStatus, Tier
 from polymarket_ml.core.snapshot import FeatureSnapshot
 from polymarket_ml.core.types import Market
+from polymarket_ml.executor.strategies.registry import BUILT_IN
 from polymarket_ml.storage.bulk import write_snapshots
 from polymarket_ml.storage.engine import make_session_factory
-from polymarket_ml.storage.models import TaskRunRow, TierTransitionRow
+from polymarket_ml.storage.models import (
+    EquityHistoryRow,
+    ExecutorStateRow,
+    FillRow,
+    MarketRow,
+    OrderRow,
+    PositionRow,
+    SignalRow,
+    TaskRunRow,
+    TierTransitionRow,
+)
 from polymarket_ml.storage.repositories import MarketRepository
 
 MARKETS = 200
-CLIENTS = 8
+CONCURRENCY = (8, 4)
+"""Clients in flight: 8, and a handful of dashboard users."""
 TOKEN = "bench-token"
 TARGET_P99_MS = 50.0
 ENDPOINTS = (
@@ -50,6 +68,11 @@ ENDPOINTS = (
     "/api/database/tables",
     "/api/database/tables/snapshots?page=3&page_size=50",
     "/metrics",
+    "/api/executor/status",
+    "/api/executor/positions",
+    "/api/executor/trades",
+    "/api/executor/signals",
+    "/api/strategies",
 )
 
 
@@ -59,21 +82,28 @@ def run(quick: bool = False) -> list[str]:
     with postgres_engine() as engine:
         started = time.perf_counter()
         seed(engine, snapshots)
+        seed_executor(engine, datetime.now(UTC))
         with engine.connect() as conn:
             conn.exec_driver_sql("ANALYZE")
         seeded = time.perf_counter() - started
         url = engine.url.render_as_string(hide_password=False)
         with api_process(url) as base:
-            results = asyncio.run(load_all(base, requests))
-    lines = [f"seeded {snapshots:,} snapshots (+ markets, transitions, task runs) in {seeded:.1f}s"]
-    lines.append(f"{'endpoint':<52} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8}  ({CLIENTS} clients)")
-    baseline_p99 = results[ENDPOINTS[0]][1]
-    for path, (p50, p99, rate) in results.items():
-        verdict = "ok" if p99 < TARGET_P99_MS else f"OVER {TARGET_P99_MS:g} ms"
+            results = {n: asyncio.run(load_all(base, requests, n)) for n in CONCURRENCY}
+    lines = [
+        f"seeded {snapshots:,} snapshots (+ markets, transitions, task runs, a week of paper"
+        f" trading) in {seeded:.1f}s"
+    ]
+    for clients, by_path in results.items():
         lines.append(
-            f"{path:<52} {p50:8.1f} {p99:8.1f} {rate:8.0f}  {verdict},"
-            f" p99 {p99 / baseline_p99:.1f}x baseline"
+            f"{'endpoint':<52} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8}  ({clients} clients)"
         )
+        baseline_p99 = by_path[ENDPOINTS[0]][1]
+        for path, (p50, p99, rate) in by_path.items():
+            verdict = "ok" if p99 < TARGET_P99_MS else f"OVER {TARGET_P99_MS:g} ms"
+            lines.append(
+                f"{path:<52} {p50:8.1f} {p99:8.1f} {rate:8.0f}  {verdict},"
+                f" p99 {p99 / baseline_p99:.1f}x baseline"
+            )
     return lines
 
 
@@ -113,6 +143,138 @@ def seed(engine: Engine, n_snapshots: int) -> None:
     with engine.begin() as conn:
         conn.execute(insert(TierTransitionRow), transitions)
         conn.execute(insert(TaskRunRow), list(task_runs(now, days=7)))
+
+
+def seed_executor(engine: Engine, now: datetime) -> None:
+    """A week of paper trading: an equity point per 30-second scan, 20,000 signals, 2,000
+    filled orders, 1,000 positions of which 40 are open, and the executor's state."""
+    rng = random.Random(5)
+    with engine.connect() as conn:
+        markets = list(conn.execute(select(MarketRow.id, MarketRow.yes_token_id)))
+    strategies = list(BUILT_IN)
+    scans = 7 * 86400 // 30
+    equity = [
+        {
+            "timestamp": now - timedelta(seconds=30 * (scans - k)),
+            "mode": "paper",
+            "cash_usd": Decimal("8000") + k % 100,
+            "positions_value_usd": Decimal("2100.25"),
+            "equity_usd": Decimal("10100.25") + k % 100,
+            "realized_pnl_usd": Decimal("150.5"),
+            "unrealized_pnl_usd": Decimal("-50.25"),
+            "fees_usd": Decimal("12.75"),
+            "peak_equity_usd": Decimal("10300"),
+            "drawdown_pct": Decimal("1.25"),
+            "halted": False,
+        }
+        for k in range(scans)
+    ]
+    signals = []
+    for k in range(20_000):
+        market_id, token = rng.choice(markets)
+        status = rng.choice(list(SignalStatus))
+        signals.append(
+            {
+                "strategy": rng.choice(strategies),
+                "market_id": market_id,
+                "token_id": token,
+                "outcome": "YES",
+                "side": "BUY",
+                "is_exit": False,
+                "reason": "bench",
+                "edge": 0.02,
+                "confidence": 0.6,
+                "price_at_signal": Decimal("0.95"),
+                "suggested_size_usd": Decimal("25"),
+                "status": status.value,
+                "risk_reasons": ["max exposure"] if status is SignalStatus.REJECTED else None,
+                "created_at": now - timedelta(seconds=30 * (20_000 - k)),
+            }
+        )
+    positions = []
+    for k in range(1000):
+        market_id, token = rng.choice(markets)
+        opened = now - timedelta(minutes=10 * (1000 - k))
+        is_open = k >= 960
+        positions.append(
+            {
+                "market_id": market_id,
+                "token_id": token,
+                "outcome": "YES",
+                "strategy": rng.choice(strategies),
+                "mode": "paper",
+                "status": "open" if is_open else "closed",
+                "size": Decimal("26.315789"),
+                "entry_price": Decimal("0.95"),
+                "cost_basis_usd": Decimal("25"),
+                "current_price": Decimal("0.96"),
+                "current_value_usd": Decimal("25.263158"),
+                "unrealized_pnl_usd": Decimal("0.263158") if is_open else Decimal(0),
+                "realized_pnl_usd": Decimal(0) if is_open else Decimal("1.25"),
+                "fees_usd": Decimal("0.05"),
+                "opened_at": opened,
+                "updated_at": opened,
+                "closed_at": None if is_open else opened + timedelta(minutes=5),
+                "exit_price": None if is_open else Decimal("0.99"),
+                "exit_reason": None if is_open else "take_profit",
+            }
+        )
+    orders = []
+    for k in range(2000):
+        market_id, token = rng.choice(markets)
+        created = now - timedelta(minutes=5 * (2000 - k))
+        orders.append(
+            {
+                "client_order_id": f"bench-{k}",
+                "market_id": market_id,
+                "token_id": token,
+                "strategy": rng.choice(strategies),
+                "mode": "paper",
+                "side": "BUY" if k % 2 else "SELL",
+                "order_type": "FAK",
+                "price": Decimal("0.95"),
+                "size": Decimal("26.315789"),
+                "filled_size": Decimal("26.315789"),
+                "avg_fill_price": Decimal("0.95"),
+                "status": "filled",
+                "created_at": created,
+                "updated_at": created,
+            }
+        )
+    with engine.begin() as conn:
+        conn.execute(insert(EquityHistoryRow), equity)
+        conn.execute(insert(SignalRow), signals)
+        conn.execute(insert(PositionRow), positions)
+        order_ids = conn.execute(insert(OrderRow).returning(OrderRow.id), orders).scalars().all()
+        fills = [
+            {
+                "order_id": order_id,
+                "market_id": o["market_id"],
+                "token_id": o["token_id"],
+                "mode": "paper",
+                "side": o["side"],
+                "price": Decimal("0.95"),
+                "size": Decimal("26.315789"),
+                "fee_usd": Decimal("0.05"),
+                "is_maker": False,
+                "slippage": Decimal("0.001"),
+                "filled_at": o["created_at"],
+                "received_at": o["created_at"],
+            }
+            for order_id, o in zip(order_ids, orders, strict=True)
+        ]
+        conn.execute(insert(FillRow), fills)
+        conn.execute(
+            insert(ExecutorStateRow).values(
+                mode="paper",
+                starting_balance_usd=Decimal("10000"),
+                cash_usd=Decimal("8100.5"),
+                peak_equity_usd=Decimal("10300"),
+                halted=False,
+                entries_paused=False,
+                updated_at=now,
+            )
+        )
 
 
 def snapshot_rows(ids: list[int], n: int, now: datetime) -> Iterator[FeatureSnapshot]:
@@ -217,23 +379,23 @@ def serve_for_bench(database_url: str, port: int, data_dir: str) -> None:
 # -- the load ----------------------------------------------------------------------------------
 
 
-async def load_all(base: str, requests: int) -> dict[str, tuple[float, float, float]]:
+async def load_all(base: str, requests: int, clients: int) -> dict[str, tuple[float, float, float]]:
     out = {}
-    limits = httpx.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS)
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as http:
         for path in ENDPOINTS:
             for _ in range(10):  # warm up; /critical may say 503 (a slow seed ages snapshots)
                 response = await http.get(path)
                 if response.status_code >= 500 and not path.endswith("/critical"):
                     response.raise_for_status()
-            out[path] = await load(http, path, requests, max_secs=20)
+            out[path] = await load(http, path, requests, clients, max_secs=20)
     return out
 
 
 async def load(
-    http: httpx.AsyncClient, path: str, requests: int, *, max_secs: float
+    http: httpx.AsyncClient, path: str, requests: int, clients: int, *, max_secs: float
 ) -> tuple[float, float, float]:
-    """``requests`` GETs by ``CLIENTS`` concurrent workers (or ``max_secs``): p50, p99, rate."""
+    """``requests`` GETs by ``clients`` concurrent workers (or ``max_secs``): p50, p99, rate."""
     latencies: list[float] = []
     remaining = requests
     deadline = time.perf_counter() + max_secs
@@ -249,7 +411,7 @@ async def load(
                 raise RuntimeError(f"{path}: {response.status_code} {response.text[:200]}")
 
     started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(CLIENTS)))
+    await asyncio.gather(*(worker() for _ in range(clients)))
     elapsed = time.perf_counter() - started
     latencies.sort()
     p50 = latencies[len(latencies) // 2]

@@ -256,6 +256,12 @@ class ApiSettings(_Group):
     api_token: SecretStr | None = Field(
         default=None, description="Bearer token for state-changing endpoints"
     )
+    api_summary_max_age_secs: float = Field(
+        default=1.0,
+        ge=0,
+        le=60,
+        description="How old a day's task activity served by the API may be (0: never reused)",
+    )
 
 
 class ExecutorSettings(_Group):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -16,7 +16,7 @@ from polymarket_ml.core.clock import FakeClock
 from polymarket_ml.core.enums import TaskStatus, Tier
 from polymarket_ml.runtime.schedule import build_schedule
 from polymarket_ml.runtime.scheduler import Scheduler
-from polymarket_ml.settings import Settings
+from polymarket_ml.settings import ApiSettings, Settings
 from polymarket_ml.sources.polymarket.breaker import BreakerRegistry
 from polymarket_ml.sources.polymarket.clob import ClobClient
 from polymarket_ml.sources.polymarket.gamma import GammaClient
@@ -234,6 +234,35 @@ def test_task_activity_gives_counts_percentiles_and_the_last_error(
     disc = tasks[("discovery", None)]
     assert (disc["runs"], disc["failed"], disc["last_error"]) == (1, 0, None)  # old one outside
     assert disc["duration_ms_p99"] == 1000.0
+
+
+def test_task_activity_is_reused_for_at_most_its_max_age(
+    engine: Engine, make_app: MakeApp, settings: Settings, clock: FakeClock
+) -> None:
+    seed_task_runs(engine)
+    keep = settings.model_copy(update={"api": ApiSettings(api_summary_max_age_secs=60)})
+    fresh = settings.model_copy(update={"api": ApiSettings(api_summary_max_age_secs=0)})
+
+    def since(body: dict[str, object]) -> datetime:
+        return datetime.fromisoformat(str(body["since"]))
+
+    with TestClient(make_app(settings=keep)) as client:
+        first = client.get("/api/monitoring/task-activity").json()
+        clock.advance(timedelta(minutes=6))
+        reused = client.get("/api/monitoring/task-activity").json()
+        other_window = client.get("/api/monitoring/task-activity", params={"hours": 0.2}).json()
+    with TestClient(make_app(settings=fresh)) as client:
+        clock.advance(timedelta(minutes=2))
+        recomputed = client.get("/api/monitoring/task-activity", params={"hours": 0.2}).json()
+
+    assert reused == first  # within 60 s: the same answer, its since unchanged
+    assert since(first) == NOW - timedelta(hours=24)
+    assert since(other_window) == NOW + timedelta(minutes=6 - 12)  # another key: computed
+    [snap] = other_window["tasks"]  # the failure 5 and the skip 4 minutes before NOW
+    assert (snap["runs"], snap["failed"], snap["skipped"]) == (2, 1, 1)
+    assert since(recomputed) == since(other_window) + timedelta(minutes=2)  # 0: never reused
+    [snap] = recomputed["tasks"]
+    assert (snap["runs"], snap["failed"], snap["skipped"]) == (1, 0, 1)  # the skip only
 
 
 def test_health_shows_open_breakers_and_the_scheduler_jobs(

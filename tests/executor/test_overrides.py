@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,22 @@ def test_a_change_that_cannot_be_saved_is_reported_and_changes_nothing(
 
     assert remember(settings, {"risk": {"max_positions": 3}}) is False
     assert effective_executor_config(settings).risk.max_positions == 7
+
+
+def test_the_config_is_parsed_again_only_once_either_file_has_changed(settings: Settings) -> None:
+    path = settings.executor.executor_config
+    first = effective_executor_config(settings)
+    again = effective_executor_config(settings)
+    path.write_text(CONFIG.replace("max_positions: 7", "max_positions: 8"))  # same size
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))  # the time tells
+    edited = effective_executor_config(settings)
+    remember(settings, {"risk": {"max_positions": 2}})
+    overridden = effective_executor_config(settings)
+    path.write_text("risk: [unclosed\n")
+
+    assert again is first  # not parsed again
+    assert (first.risk.max_positions, edited.risk.max_positions) == (7, 8)
+    assert overridden.risk.max_positions == 2
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        effective_executor_config(settings)

@@ -220,6 +220,40 @@ def test_signals_positions_orders_and_fills_round_trip(engine: Engine) -> None:
         assert PositionRepository(s).open_positions() == []
 
 
+def test_position_totals_are_exact_sums_per_mode(engine: Engine) -> None:
+    market_id = add_market(engine)
+    factory = make_session_factory(engine)
+    with factory() as s:  # no position yet
+        assert PositionRepository(s).totals(ExecutionMode.PAPER) == (Decimal(0), Decimal(0))
+    with factory.begin() as s:
+        for mode, realized, fees in [
+            (ExecutionMode.PAPER, "0.1", "0.000001"),
+            (ExecutionMode.PAPER, "0.2", "0.000002"),
+            (ExecutionMode.PAPER, "-1234567.333333", "0.3"),
+            (ExecutionMode.LIVE, "1000", "1"),
+        ]:
+            PositionRepository(s).save(
+                Position(
+                    market_id=market_id,
+                    token_id="tok",
+                    outcome=Outcome.YES,
+                    strategy="longshot_yes",
+                    mode=mode,
+                    size=Decimal("4"),
+                    entry_price=Decimal("0.95"),
+                    cost_basis_usd=Decimal("3.80"),
+                    opened_at=NOW,
+                    realized_pnl_usd=Decimal(realized),
+                    fees_usd=Decimal(fees),
+                ),
+                now=NOW,
+            )
+    with factory() as s:
+        realized, fees = PositionRepository(s).totals(ExecutionMode.PAPER)
+    assert realized == Decimal("-1234567.033333")  # not 0.30000000000000004-ish
+    assert fees == Decimal("0.300003")
+
+
 def _fields(position: Position) -> dict[str, object]:
     return {name: getattr(position, name) for name in Position.__dataclass_fields__}
 

@@ -418,7 +418,8 @@ export interface paths {
         };
         /**
          * Get Task Activity
-         * @description Per task and tier: runs, failures, skips, duration percentiles, the last error.
+         * @description Per task and tier: runs, failures, skips, duration percentiles, the last error. Computed
+         *     at most ``PMML_API_SUMMARY_MAX_AGE_SECS`` (1 s) before: ``since`` tells when.
          */
         get: operations["get_task_activity_api_monitoring_task_activity_get"];
         put?: never;

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import defaultdict
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -27,7 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from polymarket_ml.core.enums import Tier
 from polymarket_ml.core.errors import StorageError
 from polymarket_ml.monitoring.context import MonitoringContext
-from polymarket_ml.storage import monitoring as queries
+from polymarket_ml.storage import task_stats
 
 TASK_WINDOW = timedelta(hours=1)
 DURATION_BUCKETS_SECS = (0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300)
@@ -162,9 +161,9 @@ def _stored_families(ctx: MonitoringContext) -> list[Metric]:
     now = ctx.clock.now()
     up = GaugeMetricFamily("pmml_database_up", "1 when the database answers")
     try:
-        stats = queries.task_run_stats(ctx.engine, now - TASK_WINDOW)
-        durations = queries.finished_task_durations(ctx.engine, now - TASK_WINDOW)
-        newest = queries.newest_snapshot_per_tier(ctx.engine, [int(t) for t in Tier])
+        figures = task_stats.metrics_figures(
+            ctx.engine, now - TASK_WINDOW, _BOUNDS_MS, [int(t) for t in Tier]
+        )
     except StorageError:
         up.add_metric([], 0.0)
         return [up]
@@ -174,27 +173,32 @@ def _stored_families(ctx: MonitoringContext) -> list[Metric]:
         "Task runs started in the last hour, by status",
         labels=["task", "tier", "status"],
     )
-    for s in stats:
-        for status, n in s.by_status.items():
-            runs.add_metric([s.task_name, _tier_label(s.tier), status], float(n))
     histogram = GaugeHistogramMetricFamily(
         "pmml_task_duration_seconds_last_hour",
         "Durations of the task runs of the last hour that finished",
         labels=["task", "tier"],
     )
-    grouped: dict[tuple[str, int | None], list[float]] = defaultdict(list)
-    for name, tier, ms in durations:
-        grouped[(name, tier)].append(ms / 1000)
-    for (name, tier), values in sorted(grouped.items(), key=lambda kv: (kv[0][0], kv[0][1] or -1)):
-        buckets = [(str(b), float(sum(1 for v in values if v <= b))) for b in DURATION_BUCKETS_SECS]
-        buckets.append(("+Inf", float(len(values))))
-        histogram.add_metric([name, _tier_label(tier)], buckets, gsum_value=sum(values))
+    for t in figures.tasks:
+        for status, n in t.by_status.items():
+            runs.add_metric([t.task_name, _tier_label(t.tier), status], float(n))
+        if t.finished:
+            buckets = [(str(b), float(t.at_most[ms])) for b, ms in _BUCKETS]
+            buckets.append(("+Inf", float(t.finished)))
+            histogram.add_metric(
+                [t.task_name, _tier_label(t.tier)], buckets, gsum_value=t.duration_ms_sum / 1000
+            )
     age = GaugeMetricFamily(
         "pmml_snapshot_age_seconds", "Age of the newest snapshot of the tier", labels=["tier"]
     )
-    for tier, when in sorted(newest.items()):
+    for tier, when in sorted(figures.newest_snapshot.items()):
         age.add_metric([_tier_label(tier)], (now - when).total_seconds())
     return [up, runs, histogram, age]
+
+
+_BUCKETS = [(b, round(b * 1000)) for b in DURATION_BUCKETS_SECS]
+"""Each bucket's bound in seconds, as printed, and in milliseconds, as counted (durations are
+whole milliseconds: ``ms <= b * 1000`` is ``ms / 1000 <= b``)."""
+_BOUNDS_MS = [ms for _, ms in _BUCKETS]
 
 
 def _tier_label(tier: int | None) -> str:

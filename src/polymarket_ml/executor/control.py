@@ -158,12 +158,43 @@ def recent_positions(
         return PositionRepository(s).recent(mode, include_closed=include_closed, limit=limit)
 
 
+@dataclass(frozen=True, slots=True)
+class PositionsOverview:
+    recent: list[Position]
+    """The newest positions, any status."""
+    open: list[Position]
+    questions: dict[int, str]
+    """The question of each market among them."""
+
+
+def positions_overview(engine: Engine, mode: ExecutionMode, *, limit: int) -> PositionsOverview:
+    """The newest ``limit`` positions of ``mode``, every open one, and their markets' questions
+    (one session)."""
+    with make_session_factory(engine)() as s:
+        repo = PositionRepository(s)
+        recent = repo.recent(mode, include_closed=True, limit=limit)
+        open_ = repo.recent(mode, include_closed=False, limit=10_000)
+        questions = MarketRepository(s).questions({p.market_id for p in [*recent, *open_]})
+    return PositionsOverview(recent, open_, questions)
+
+
 def recent_fills(
     engine: Engine, mode: ExecutionMode, *, limit: int
-) -> list[tuple[Fill, str | None]]:
-    """Our fills, newest first, each with the strategy of its order."""
+) -> tuple[list[tuple[Fill, str | None]], dict[int, str]]:
+    """Our fills, newest first, each with the strategy of its order; and their markets'
+    questions (one session)."""
     with make_session_factory(engine)() as s:
-        return OrderRepository(s).recent_fills(mode, limit=limit)
+        fills = OrderRepository(s).recent_fills(mode, limit=limit)
+        return fills, MarketRepository(s).questions({f.market_id for f, _ in fills})
+
+
+def recent_signals_with_questions(
+    engine: Engine, *, limit: int, status: SignalStatus | None = None, strategy: str | None = None
+) -> tuple[list[Signal], dict[int, str]]:
+    """:func:`recent_signals` and their markets' questions (one session)."""
+    with make_session_factory(engine)() as s:
+        found = SignalRepository(s).recent(limit, status=status, strategy=strategy)
+        return found, MarketRepository(s).questions({x.market_id for x in found})
 
 
 def equity_history(
@@ -172,8 +203,3 @@ def equity_history(
     """Stored equity points of ``mode``, oldest first."""
     with make_session_factory(engine)() as s:
         return ExecutorRepository(s).equity_history(mode, since=since)
-
-
-def market_questions(engine: Engine, market_ids: set[int]) -> dict[int, str]:
-    with make_session_factory(engine)() as s:
-        return MarketRepository(s).questions(market_ids)

@@ -46,7 +46,31 @@ def load_overrides(path: Path) -> dict[str, Any]:
 
 
 def effective_executor_config(settings: Settings) -> ExecutorConfig:
-    """``executor_config.yaml`` with the stored overrides applied, validated as a whole."""
+    """``executor_config.yaml`` with the stored overrides applied, validated as a whole; parsed
+    again only once either file has changed (modification time or size): the API reads it on
+    every executor request and parsing the YAML costs ~20 ms."""
+    path, overrides = settings.executor.executor_config, overrides_path(settings)
+    stamp = (_stamp(path), _stamp(overrides))
+    cached = _cache.get((path, overrides))
+    if cached is not None and cached[0] == stamp:
+        return cached[1]  # frozen: safe to share
+    config = _effective(settings)
+    _cache[(path, overrides)] = (stamp, config)
+    return config
+
+
+_cache: dict[tuple[Path, Path], tuple[tuple[object, object], ExecutorConfig]] = {}
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+def _effective(settings: Settings) -> ExecutorConfig:
     path = settings.executor.executor_config
     base = read_config_file(path)
     overrides = load_overrides(overrides_path(settings))

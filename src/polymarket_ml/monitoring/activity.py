@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine
 
 from polymarket_ml.core.enums import TaskStatus, Tier
+from polymarket_ml.monitoring.context import MonitoringContext
 from polymarket_ml.monitoring.reports import (
     TaskActivity,
     TaskActivityReport,
@@ -18,6 +19,7 @@ from polymarket_ml.monitoring.reports import (
     TransitionItem,
 )
 from polymarket_ml.storage import monitoring as queries
+from polymarket_ml.storage import task_stats
 
 RECENT_TRANSITIONS = 50
 _TIERS = [int(t) for t in Tier]
@@ -31,7 +33,8 @@ def tier_transitions(
     """Counts of every from -> to flow in the last ``hours``, as a list and as a matrix whose
     rows are ``discovered, T0..T4`` and columns ``T0..T4, deactivated``; the newest moves."""
     since = now - timedelta(hours=hours)
-    counts = queries.tier_transition_counts(engine, since)
+    figures = queries.tier_transitions(engine, since, recent)
+    counts = figures.counts
     rows = [None, *_TIERS]
     cols = [*_TIERS, None]
     matrix = [[counts.get((a, b), 0) for b in cols] for a in rows]
@@ -60,8 +63,17 @@ def tier_transitions(
                 hours_to_close=t.hours_to_close,
                 reason=t.reason,
             )
-            for t in queries.recent_tier_transitions(engine, since, recent)
+            for t in figures.recent
         ],
+    )
+
+
+def recent_task_activity(ctx: MonitoringContext, *, hours: float) -> TaskActivityReport:
+    """:func:`task_activity` up to now, or as a request for the same window computed it at
+    most ``api_summary_max_age_secs`` ago (:mod:`.summary_cache`): its ``since`` tells."""
+    return ctx.summaries.get(
+        ("task_activity", hours),
+        lambda: task_activity(ctx.engine, ctx.clock.now(), hours=hours),
     )
 
 
@@ -70,7 +82,7 @@ def task_activity(engine: Engine, now: datetime, *, hours: float) -> TaskActivit
     finished runs, and the last error."""
     since = now - timedelta(hours=hours)
     tasks = []
-    for s in queries.task_run_stats(engine, since):
+    for s in task_stats.task_run_stats(engine, since):
         tasks.append(
             TaskActivity(
                 task_name=s.task_name,

@@ -14,6 +14,7 @@ from polymarket_ml.collection.collector import Collector
 from polymarket_ml.core.clock import Clock
 from polymarket_ml.core.enums import Tier
 from polymarket_ml.executor.engine import Executor
+from polymarket_ml.monitoring.summary_cache import SummaryCache
 from polymarket_ml.settings import Settings
 from polymarket_ml.sources.polymarket.breaker import BreakerRegistry
 
@@ -60,6 +61,9 @@ class MonitoringContext:
     started_at: datetime = field(init=False)
     """When monitoring started looking: a tier with markets but no snapshot yet is not stale
     before three of its intervals have passed since."""
+    summaries: SummaryCache = field(init=False)
+    """Expensive whole-system summaries, at most ``api_summary_max_age_secs`` old."""
 
     def __post_init__(self) -> None:
         self.started_at = self.clock.now()
+        self.summaries = SummaryCache(self.settings.api.api_summary_max_age_secs)

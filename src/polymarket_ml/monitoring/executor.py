@@ -119,18 +119,16 @@ def status_report(ctx: MonitoringContext, config: ExecutorConfig) -> ExecutorSta
 def positions_report(
     ctx: MonitoringContext, config: ExecutorConfig, *, limit: int
 ) -> PositionsReport:
-    found = control.recent_positions(ctx.engine, config.mode, include_closed=True, limit=limit)
-    open_ = control.recent_positions(ctx.engine, config.mode, include_closed=False, limit=10_000)
-    questions = control.market_questions(ctx.engine, {p.market_id for p in [*found, *open_]})
+    found = control.positions_overview(ctx.engine, config.mode, limit=limit)
+    questions = found.questions
     return PositionsReport(
-        open=[_position(p, questions) for p in open_],
-        closed=[_position(p, questions) for p in found if p.status.value != "open"],
+        open=[_position(p, questions) for p in found.open],
+        closed=[_position(p, questions) for p in found.recent if p.status.value != "open"],
     )
 
 
 def trades_report(ctx: MonitoringContext, config: ExecutorConfig, *, limit: int) -> TradesReport:
-    fills = control.recent_fills(ctx.engine, config.mode, limit=limit)
-    questions = control.market_questions(ctx.engine, {f.market_id for f, _ in fills})
+    fills, questions = control.recent_fills(ctx.engine, config.mode, limit=limit)
     return TradesReport(trades=[_trade(f, strategy, questions) for f, strategy in fills])
 
 
@@ -141,8 +139,9 @@ def signals_report(
     status: SignalStatus | None = None,
     strategy: str | None = None,
 ) -> SignalsReport:
-    found = control.recent_signals(ctx.engine, limit=limit, status=status, strategy=strategy)
-    questions = control.market_questions(ctx.engine, {s.market_id for s in found})
+    found, questions = control.recent_signals_with_questions(
+        ctx.engine, limit=limit, status=status, strategy=strategy
+    )
     return SignalsReport(signals=[_signal(s, questions) for s in found])
 
 

@@ -99,10 +99,7 @@ async def critical_report(ctx: MonitoringContext) -> CriticalReport:
 def _read_database(ctx: MonitoringContext) -> _Stored:
     backend = ctx.engine.dialect.name
     try:
-        latency = queries.ping_ms(ctx.engine)
-        newest = queries.newest_snapshot_per_tier(ctx.engine, [int(t) for t in Tier])
-        open_markets = queries.open_markets_per_tier(ctx.engine)
-        last_run = queries.last_task_run_at(ctx.engine)
+        figures = queries.health_figures(ctx.engine, [int(t) for t in Tier])
     except StorageError as exc:
         error = str(exc)
         password = ctx.engine.url.password
@@ -110,8 +107,9 @@ def _read_database(ctx: MonitoringContext) -> _Stored:
             error = error.replace(str(password), "***")
         down = DatabaseHealth(reachable=False, backend=backend, latency_ms=None, error=error)
         return _Stored(down, {}, {}, None)
-    up = DatabaseHealth(reachable=True, backend=backend, latency_ms=round(latency, 3))
-    return _Stored(up, newest, open_markets, last_run)
+    latency = round(figures.latency_ms, 3)
+    up = DatabaseHealth(reachable=True, backend=backend, latency_ms=latency)
+    return _Stored(up, figures.newest_snapshot, figures.open_markets, figures.last_task_run_at)
 
 
 def _ping_redis(client: redis.Redis | None) -> RedisHealth:

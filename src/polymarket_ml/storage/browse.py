@@ -9,10 +9,11 @@ or has never been analysed. Performs database I/O.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import Engine, Table, bindparam, func, select, text
+from sqlalchemy import Connection, Engine, Table, bindparam, func, select, text
 
 from polymarket_ml.core.errors import InvalidInputError, NotFoundError
 from polymarket_ml.storage.models import TABLES
@@ -60,23 +61,35 @@ def count_rows(engine: Engine, names: list[str] | None = None) -> list[TableCoun
     names = table_names() if names is None else names
     tables = [_table(name) for name in names]
     with translated_errors("count table rows"), engine.connect() as conn:
-        estimates: dict[str, int] = {}
-        if engine.dialect.name == "postgresql":
-            query = text(
-                "SELECT c.relname, c.reltuples FROM pg_class c"
-                " WHERE c.relname IN :names AND c.relkind IN ('r', 'p')"
-                " AND c.relnamespace = to_regnamespace(current_schema())"
-            ).bindparams(bindparam("names", expanding=True))
-            estimates = {name: int(n) for name, n in conn.execute(query, {"names": names})}
-        out = []
-        for table in tables:
-            estimate = estimates.get(table.name, -1)  # -1: never analysed
-            if estimate >= EXACT_COUNT_BELOW:
-                out.append(TableCount(table.name, estimate, estimated=True))
-            else:
-                exact = conn.scalar(select(func.count()).select_from(table))
-                out.append(TableCount(table.name, int(exact or 0), estimated=False))
-    return out
+        return _count_rows(conn, tables)
+
+
+def _count_rows(conn: Connection, tables: list[Table]) -> list[TableCount]:
+    """At most two statements: the planner's estimates (PostgreSQL), then one that counts
+    every table that needs an exact count."""
+    estimates: dict[str, int] = {}
+    if conn.dialect.name == "postgresql":
+        names = [t.name for t in tables]
+        estimates = {name: int(n) for name, n in conn.execute(_ESTIMATES, {"names": names})}
+    exact = [t for t in tables if estimates.get(t.name, -1) < EXACT_COUNT_BELOW]  # -1: never
+    counted: dict[str, int] = {}
+    if exact:
+        counts = [select(func.count()).select_from(t).scalar_subquery() for t in exact]
+        row = conn.execute(select(*counts)).one()
+        counted = {t.name: int(n or 0) for t, n in zip(exact, row, strict=True)}
+    return [
+        TableCount(t.name, counted[t.name], estimated=False)
+        if t.name in counted
+        else TableCount(t.name, estimates[t.name], estimated=True)
+        for t in tables
+    ]
+
+
+_ESTIMATES = text(
+    "SELECT c.relname, c.reltuples FROM pg_class c"
+    " WHERE c.relname IN :names AND c.relkind IN ('r', 'p')"
+    " AND c.relnamespace = to_regnamespace(current_schema())"
+).bindparams(bindparam("names", expanding=True))
 
 
 def read_page(
@@ -107,18 +120,25 @@ def read_page(
     query = select(table).order_by(*ordering).limit(page_size).offset((page - 1) * page_size)
     with translated_errors(f"read table {name}"), engine.connect() as conn:
         rows = [dict(row._mapping) for row in conn.execute(query)]
-    [total] = count_rows(engine, [name])
+        with translated_errors("count table rows"):
+            [total] = _count_rows(conn, [table])
     return TablePage(
         table=name,
-        columns=[
-            ColumnInfo(c.name, str(c.type), bool(c.nullable), bool(c.primary_key))
-            for c in table.columns
-        ],
+        columns=list(_column_infos(name)),
         rows=rows,
         total_rows=total.rows,
         total_estimated=total.estimated,
         sort=sort_name,
         order=order,
+    )
+
+
+@functools.cache
+def _column_infos(name: str) -> tuple[ColumnInfo, ...]:
+    """The columns of a table of the schema (fixed for the life of the process)."""
+    return tuple(
+        ColumnInfo(c.name, str(c.type), bool(c.nullable), bool(c.primary_key))
+        for c in _table(name).columns
     )
 
 

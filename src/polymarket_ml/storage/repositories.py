@@ -647,8 +647,18 @@ class PositionRepository:
     def totals(self, mode: ExecutionMode) -> tuple[Decimal, Decimal]:
         """Realized P&L and fees summed over every position of ``mode`` (open or not).
 
-        Summed here, not in SQL: SQLite adds NUMERIC values as floats, which is not exact.
+        Summed by PostgreSQL (``NUMERIC`` sums are exact); on SQLite in Python, since SQLite
+        adds NUMERIC values as floats, which is not exact.
         """
+        p = PositionRow
+        if self.session.get_bind().dialect.name == "postgresql":
+            realized, fees = self.session.execute(
+                select(
+                    func.coalesce(func.sum(p.realized_pnl_usd), 0),
+                    func.coalesce(func.sum(p.fees_usd), 0),
+                ).where(p.mode == mode.value)
+            ).one()
+            return Decimal(realized), Decimal(fees)
         rows = self.session.execute(
             select(PositionRow.realized_pnl_usd, PositionRow.fees_usd).where(
                 PositionRow.mode == mode.value

@@ -63,8 +63,9 @@ def get_tier_transitions(
 
 @router.get("/task-activity", response_model=TaskActivityReport, responses=ERRORS)
 def get_task_activity(ctx: Monitoring, hours: Hours = 24) -> TaskActivityReport:
-    """Per task and tier: runs, failures, skips, duration percentiles, the last error."""
-    return activity.task_activity(ctx.engine, ctx.clock.now(), hours=hours)
+    """Per task and tier: runs, failures, skips, duration percentiles, the last error. Computed
+    at most ``PMML_API_SUMMARY_MAX_AGE_SECS`` (1 s) before: ``since`` tells when."""
+    return activity.recent_task_activity(ctx, hours=hours)
 
 
 @router.get("/redis-stats", response_model=RedisStats)
