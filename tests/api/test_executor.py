@@ -332,3 +332,24 @@ def test_without_an_executor_here_the_websocket_relays_those_of_pmml_executor(
     assert first == {"type": "fill", "at": exec_clock.now().isoformat(), "side": "BUY",
                      "price": "0.95", "size": "26.31", "market": QUESTION}  # fmt: skip
     assert (second["type"], second["kind"]) == ("alert", "halted")
+
+
+def test_the_status_counts_signals_at_most_once_per_summary_age(
+    make_app: MakeApp, executor: Executor, exec_clock: FakeClock, settings: Settings
+) -> None:
+    """Counting every signal ever stored is the costly part of the status: an API process does
+    it at most once per ``PMML_API_SUMMARY_MAX_AGE_SECS``, whoever asks."""
+    hour = settings.model_copy(
+        update={"api": settings.api.model_copy(update={"api_summary_max_age_secs": 3600})}
+    )
+    app = make_app(executor=executor, clock=exec_clock, settings=hour)
+    with TestClient(app) as api:
+        before = api.get("/api/executor/status").json()
+        executor.scan()  # a signal, executed: one open position
+        after = api.get("/api/executor/status").json()
+    with TestClient(make_app(executor=executor, clock=exec_clock)) as other_process:
+        counted_now = other_process.get("/api/executor/status").json()
+
+    assert before["signals"] == after["signals"] == {}  # counted once, an hour may pass
+    assert (before["open_positions"], after["open_positions"]) == (0, 1)  # the rest is live
+    assert counted_now["signals"] == {"executed": 1}

@@ -9,6 +9,7 @@ Performs database I/O.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -68,7 +69,15 @@ class ExecutorStatus:
         return max(self.peak_equity_usd - self.equity_usd, _ZERO) / self.peak_equity_usd * 100
 
 
-def executor_status(engine: Engine, config: ExecutorConfig) -> ExecutorStatus:
+def executor_status(
+    engine: Engine,
+    config: ExecutorConfig,
+    *,
+    signal_counts: Callable[[], dict[tuple[str, SignalStatus], int]] | None = None,
+) -> ExecutorStatus:
+    """The executor's state as stored. ``signal_counts``: where the signal counts come from
+    (default: counted now, over every signal stored — the costly part, which the API takes from
+    its short-lived summaries instead)."""
     mode = config.mode
     with make_session_factory(engine)() as s:
         state = ExecutorRepository(s).state(mode)
@@ -76,7 +85,7 @@ def executor_status(engine: Engine, config: ExecutorConfig) -> ExecutorStatus:
         positions = tuple(PositionRepository(s).open_positions(mode))
         realized, fees = PositionRepository(s).totals(mode)
         orders = tuple(OrderRepository(s).open_orders(mode))
-        signals = SignalRepository(s).counts()
+        signals = SignalRepository(s).counts() if signal_counts is None else signal_counts()
     start = config.paper.starting_balance_usd
     value = sum((value_of(p) for p in positions), _ZERO)
     if state is None:
@@ -101,6 +110,12 @@ def executor_status(engine: Engine, config: ExecutorConfig) -> ExecutorStatus:
         signals=signals,
         last_equity=last,
     )
+
+
+def signal_counts(engine: Engine) -> dict[tuple[str, SignalStatus], int]:
+    """Stored signals per (strategy, status)."""
+    with make_session_factory(engine)() as s:
+        return SignalRepository(s).counts()
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from polymarket_ml.core.enums import SignalStatus
@@ -82,8 +83,13 @@ def executor_config(ctx: MonitoringContext) -> ExecutorConfig:
 
 
 def status_report(ctx: MonitoringContext, config: ExecutorConfig) -> ExecutorStatusReport:
-    """Balances, P&L, drawdown and switches as stored; live counters when running here."""
-    st = control.executor_status(ctx.engine, config)
+    """Balances, P&L, drawdown and switches as stored; live counters when running here. The
+    signal counts (a count over every signal ever stored) are at most
+    ``api_summary_max_age_secs`` old (:mod:`.summary_cache`); the rest is read now."""
+    counts = partial(
+        ctx.summaries.get, ("signal_counts",), partial(control.signal_counts, ctx.engine)
+    )
+    st = control.executor_status(ctx.engine, config, signal_counts=counts)
     ex = ctx.executor
     signals: dict[str, int] = {}
     for (_, status), n in st.signals.items():
