@@ -260,7 +260,7 @@ class ApiSettings(_Group):
         default=1.0,
         ge=0,
         le=60,
-        description="How old a day's task activity served by the API may be (0: never reused)",
+        description="How old task activity and signal counts served by the API may be (0: fresh)",
     )
 
 
