@@ -30,6 +30,15 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _strategies_seen(data_dir: Path) -> set[str]:
+    engine = make_engine(default_sqlite_url(data_dir))
+    try:
+        with engine.connect() as conn:
+            return set(conn.scalars(select(SignalRow.strategy).distinct()))
+    finally:
+        engine.dispose()
+
+
 def test_up_trades_on_paper_within_the_risk_limits_and_settles(tmp_path: Path) -> None:
     """Two simulated hours of the demo: every strategy signals, positions stay within the
     limits and settle on resolutions, and the accounting identity holds at every point."""
@@ -49,7 +58,11 @@ def test_up_trades_on_paper_within_the_risk_limits_and_settles(tmp_path: Path) -
             port=_free_port(),
         )  # fmt: skip
         task = asyncio.create_task(run_up(settings, options, stop=stop, echo=lines.append))
-        await asyncio.sleep(60)  # two simulated hours
+        await asyncio.sleep(60)  # two simulated hours, and up to three more for the rarest
+        for _ in range(45):  # signal (term_structure needs a mispriced series) on a slow box
+            if await asyncio.to_thread(_strategies_seen, tmp_path) == STRATEGIES:
+                break
+            await asyncio.sleep(2)
         stop.set()
         await asyncio.wait_for(task, 30)
 
