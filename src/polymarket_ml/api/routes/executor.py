@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
+from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Security, WebSocket, WebSocketDisconnect
@@ -154,21 +156,11 @@ async def executor_events(websocket: WebSocket) -> None:
         return
     with ex.events.subscribe() as sub:  # before the hello: nothing after it is missed
         await websocket.send_json({"type": "hello", "running": True})
-        closed = asyncio.create_task(_until_closed(websocket))
-        try:
-            while not closed.done():
-                get = asyncio.create_task(sub.get())
-                await asyncio.wait({get, closed}, return_when=asyncio.FIRST_COMPLETED)
-                if not get.done():
-                    get.cancel()
-                    break
-                await websocket.send_json(get.result().to_json())
-        except (WebSocketDisconnect, RuntimeError):
-            pass  # the client went away mid-send
-        finally:
-            closed.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await closed
+
+        async def next_event() -> str:
+            return json.dumps((await sub.get()).to_json())
+
+        await _forward(websocket, next_event)
 
 
 async def _relay(websocket: WebSocket, redis_url: str) -> None:
@@ -184,28 +176,42 @@ async def _relay(websocket: WebSocket, redis_url: str) -> None:
             await websocket.close(code=1011, reason=f"Redis unreachable: {type(exc).__name__}")
             return
         await websocket.send_json({"type": "hello", "running": False, "relayed": True})
-        closed = asyncio.create_task(_until_closed(websocket))
-        try:
-            while not closed.done():
-                get = asyncio.create_task(
-                    pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
-                )
-                await asyncio.wait({get, closed}, return_when=asyncio.FIRST_COMPLETED)
-                if not get.done():
-                    get.cancel()
-                    break
-                message = get.result()
-                if message is not None and message["type"] == "message":
-                    await websocket.send_text(message["data"].decode())
-        except (WebSocketDisconnect, RuntimeError, RedisError):
-            pass  # the client went away mid-send, or Redis did: the client reconnects
-        finally:
-            closed.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await closed
+
+        async def next_published() -> str | None:  # None: nothing within the timeout
+            message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
+            if message is None or message["type"] != "message":
+                return None
+            return bytes(message["data"]).decode()
+
+        with contextlib.suppress(RedisError):  # Redis went away: the client reconnects
+            await _forward(websocket, next_published)
     finally:
         await pubsub.aclose()  # type: ignore[no-untyped-call]
         await client.aclose()
+
+
+Receive = Callable[[], Coroutine[Any, Any, str | None]]
+
+
+async def _forward(websocket: WebSocket, receive: Receive) -> None:
+    """Send what ``receive`` returns (JSON text; ``None``: nothing yet) until the client goes."""
+    closed = asyncio.create_task(_until_closed(websocket))
+    try:
+        while not closed.done():
+            get = asyncio.create_task(receive())
+            await asyncio.wait({get, closed}, return_when=asyncio.FIRST_COMPLETED)
+            if not get.done():
+                get.cancel()
+                break
+            text = get.result()
+            if text is not None:
+                await websocket.send_text(text)
+    except (WebSocketDisconnect, RuntimeError):
+        pass  # the client went away mid-send
+    finally:
+        closed.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await closed
 
 
 async def _until_closed(websocket: WebSocket) -> None:
