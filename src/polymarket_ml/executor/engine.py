@@ -53,7 +53,6 @@ from polymarket_ml.core.errors import ConfigError
 from polymarket_ml.core.types import (
     EquityPoint,
     Market,
-    Order,
     Position,
     Signal,
     Trade,
@@ -622,21 +621,7 @@ class Executor:
             now,
             self.config.execution,
         )
-        order = Order(
-            client_order_id=intent.client_order_id,
-            market_id=intent.market_id,
-            token_id=intent.token_id,
-            side=intent.side,
-            price=intent.price,
-            size=intent.size,
-            order_type=intent.order_type,
-            mode=self.mode,
-            status=OrderStatus.PENDING,
-            created_at=now,
-            updated_at=now,
-            strategy=signal.strategy,
-            expires_at=intent.expires_at,
-        )
+        order = intent.to_order(self.mode, OrderStatus.PENDING, now)
         exit_reason = signal.reason if signal.is_exit else None
         self._orders[intent.client_order_id] = OrderRecord(
             order, rec, signal.is_exit, exit_reason, fallback, plan.fee

@@ -26,7 +26,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
 
-from polymarket_ml.core.enums import ExecutionMode, OrderType, Side
+from polymarket_ml.core.enums import ExecutionMode, OrderStatus, OrderType, Side
 from polymarket_ml.core.types import Book, Level, Order, Trade
 from polymarket_ml.executor.fees import FeeSchedule
 from polymarket_ml.executor.paper_fills import PaperFill
@@ -51,6 +51,33 @@ class OrderIntent:
     # a market BUY as an amount of pUSD, not of shares: live execution spends this (never more
     # than ``price × size``), so a book cheaper than the limit does not buy more than sized.
     spend_usd: Decimal | None = None
+
+    def to_order(
+        self,
+        mode: ExecutionMode,
+        status: OrderStatus,
+        now: datetime,
+        *,
+        size: Decimal | None = None,
+        post_only: bool = False,
+    ) -> Order:
+        """The :class:`Order` this intent becomes (``size``: the intent's, unless given)."""
+        return Order(
+            client_order_id=self.client_order_id,
+            market_id=self.market_id,
+            token_id=self.token_id,
+            side=self.side,
+            price=self.price,
+            size=self.size if size is None else size,
+            order_type=self.order_type,
+            mode=mode,
+            status=status,
+            created_at=now,
+            updated_at=now,
+            strategy=self.strategy,
+            post_only=post_only,
+            expires_at=self.expires_at,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -230,21 +230,8 @@ class LiveExecution:
         self, intent: OrderIntent, now: datetime, *, post_only: bool = False
     ) -> ExecutionReport:
         size = round_size_down(intent.size)
-        order = Order(
-            client_order_id=intent.client_order_id,
-            market_id=intent.market_id,
-            token_id=intent.token_id,
-            side=intent.side,
-            price=intent.price,
-            size=size,
-            order_type=intent.order_type,
-            mode=ExecutionMode.LIVE,
-            status=OrderStatus.OPEN,
-            created_at=now,
-            updated_at=now,
-            strategy=intent.strategy,
-            post_only=post_only,
-            expires_at=intent.expires_at,
+        order = intent.to_order(
+            ExecutionMode.LIVE, OrderStatus.OPEN, now, size=size, post_only=post_only
         )
         if size <= 0:
             return ExecutionReport(_with(order, OrderStatus.REJECTED, now, "size below 0.01 share"))

@@ -125,21 +125,7 @@ class PaperExecution:
     # -- the protocol
 
     def submit(self, intent: OrderIntent, now: datetime) -> ExecutionReport:
-        order = Order(
-            client_order_id=intent.client_order_id,
-            market_id=intent.market_id,
-            token_id=intent.token_id,
-            side=intent.side,
-            price=intent.price,
-            size=intent.size,
-            order_type=intent.order_type,
-            mode=ExecutionMode.PAPER,
-            status=OrderStatus.OPEN,
-            created_at=now,
-            updated_at=now,
-            strategy=intent.strategy,
-            expires_at=intent.expires_at,
-        )
+        order = intent.to_order(ExecutionMode.PAPER, OrderStatus.OPEN, now)
         if intent.side is Side.BUY:
             need = _buy_cost(intent.price, intent.size, intent.fee)
             free = self.free_usd()
