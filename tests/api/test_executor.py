@@ -1,9 +1,11 @@
 """The executor's and strategies' endpoints over a running Executor and a seeded database:
 reads, the token on every change, 422 naming a bad parameter, changes reaching the running
-registry and configuration, 409 without an executor, and fills on the WebSocket."""
+registry and configuration (or, without one here, the executor of another process through
+the overrides file), and fills on the WebSocket."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -29,7 +31,7 @@ from polymarket_ml.executor.overrides import (
     effective_executor_config,
     overrides_path,
 )
-from polymarket_ml.runtime.executor_process import publish_event
+from polymarket_ml.runtime.executor_process import following, publish_event
 from polymarket_ml.settings import Settings
 from polymarket_ml.storage.bulk import write_orderbook_snapshots
 from polymarket_ml.storage.engine import make_session_factory
@@ -244,22 +246,42 @@ def test_kill_halts_the_running_executor_and_resume_clears_it(
     assert live.get("/api/executor/status").json()["halted"] is False
 
 
-def test_changes_without_an_executor_in_this_process_are_409(
-    make_app: MakeApp, engine: Engine
+def test_without_an_executor_here_changes_are_stored_for_the_executor_elsewhere(
+    make_app: MakeApp, engine: Engine, settings: Settings, exec_clock: FakeClock
 ) -> None:
+    """As in the distributed deployment: the API alone, `pmml executor` in another process
+    sharing the data directory; the change reaches the executor at its next scan."""
+    _seed(engine, exec_clock)
+    elsewhere = Executor(engine, effective_executor_config(settings), exec_clock)
     with TestClient(make_app()) as client:
-        enable = client.post("/api/strategies/longshot_yes/enable", headers=AUTH)
-        config = client.post("/api/executor/config", json={"risk": {}}, headers=AUTH)
+        disable = client.post("/api/strategies/longshot_yes/disable", headers=AUTH)
+        bad = client.post(
+            "/api/strategies/longshot_yes/config", json={"max_hours_to_close": -1}, headers=AUTH
+        )
+        config = client.post(
+            "/api/executor/config", json={"risk": {"max_positions": 3}}, headers=AUTH
+        )
         listed = client.get("/api/strategies").json()
+        shown = client.get("/api/executor/config").json()
         status = client.get("/api/executor/status").json()
         health = client.get("/api/monitoring/health").json()["executor"]
+    asyncio.run(elsewhere.follow_config(following(settings)))  # its next scan
 
-    assert (enable.status_code, config.status_code) == (409, 409)
-    assert "executor_config.yaml" in enable.json()["detail"]
-    assert listed["running"] is False
-    assert len(listed["strategies"]) == 4
+    assert (disable.status_code, config.status_code) == (200, 200)
+    assert disable.json()["enabled"] is False
+    assert bad.status_code == 422
+    assert "strategies.longshot_yes.max_hours_to_close" in bad.json()["detail"]
+    enabled = {s["name"]: s["enabled"] for s in listed["strategies"]}
+    assert (listed["running"], enabled["longshot_yes"]) == (False, False)
+    assert (shown["running"], shown["config"]["risk"]["max_positions"]) == (False, 3)
     assert (status["running"], status["started"], status["scans"]) == (False, False, None)
     assert health["running"] is False
+    assert "longshot_yes" not in [s.name for s in elsewhere.registry.enabled()]
+    assert elsewhere.config.risk.max_positions == 3
+    assert describe_overrides(settings) == [
+        "risk.max_positions = 3",
+        "strategies.longshot_yes.enabled = false",
+    ]
 
 
 def test_the_websocket_pushes_a_fill_as_it_happens(live: TestClient, executor: Executor) -> None:

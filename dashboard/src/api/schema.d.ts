@@ -97,8 +97,9 @@ export interface paths {
         put?: never;
         /**
          * Post Config
-         * @description Change risk, sizing or execution keys of the running executor (until it restarts); the
-         *     whole result is validated and a bad key answers 422 naming it.
+         * @description Change risk, sizing or execution keys; the whole result is validated and a bad key
+         *     answers 422 naming it. Kept across restarts; the executor of this process takes it at once,
+         *     ``pmml executor`` at its next scan.
          */
         post: operations["post_config_api_executor_config_post"];
         delete?: never;
@@ -931,7 +932,7 @@ export interface components {
             };
             /**
              * Running
-             * @description Changes apply to the executor running in this process
+             * @description An executor runs in this process: changes apply at once (else they are stored, and pmml executor takes them at its next scan)
              */
             running: boolean;
         };
@@ -1646,7 +1647,7 @@ export interface components {
         StrategiesReport: {
             /**
              * Running
-             * @description Changes apply to the executor running in this process
+             * @description An executor runs in this process: changes apply at once (else they are stored, and pmml executor takes them at its next scan)
              */
             running: boolean;
             /** Strategies */
@@ -2121,15 +2122,6 @@ export interface operations {
             };
             /** @description Missing or wrong bearer token */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description No executor runs in this process */
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2973,21 +2965,21 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No executor runs in this process */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description A parameter is invalid (the message names it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The change could not be stored */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -3039,21 +3031,21 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No executor runs in this process */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description A parameter is invalid (the message names it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The change could not be stored */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -3105,21 +3097,21 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description No executor runs in this process */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description A parameter is invalid (the message names it) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description The change could not be stored */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };

@@ -34,7 +34,7 @@ import itertools
 import logging
 import time
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -72,6 +72,7 @@ from polymarket_ml.executor.intents import fallback_limit, mirrored, new_client_
 from polymarket_ml.executor.live import LiveExecution
 from polymarket_ml.executor.loop_books import LoopBooks
 from polymarket_ml.executor.market_state import MarketData, MarketState
+from polymarket_ml.executor.overrides import ConfigUpdate, live_update
 from polymarket_ml.executor.paper import PaperExecution, StoredBooks
 from polymarket_ml.executor.portfolio import Portfolio, equity_identity_gaps
 from polymarket_ml.executor.risk import (
@@ -167,6 +168,8 @@ class Executor:
         self._snapshot_cursor: datetime | None = None
         self._equity: list[EquityPoint] = []  # to store
         self._ready = False
+        self._config_seen: ExecutorConfig | None = config  # by config_source (see run)
+        self._config_error: str | None = None
         self.events = EventHub()  # fills, positions, signals, alerts: once a scan is stored
         self._outbox: list[ExecutorEvent] = []
 
@@ -235,11 +238,20 @@ class Executor:
 
     # -- the loop ------------------------------------------------------------------------
 
-    async def run(self, stop: asyncio.Event, *, period_secs: float) -> None:
-        """Scan every ``period_secs`` (real seconds) until ``stop`` is set."""
+    async def run(
+        self,
+        stop: asyncio.Event,
+        *,
+        period_secs: float,
+        config_source: Callable[[], ExecutorConfig] | None = None,
+    ) -> None:
+        """Scan every ``period_secs`` (real seconds) until ``stop`` is set; before each scan,
+        take what changed in ``config_source()`` (see :meth:`follow_config`)."""
         await asyncio.to_thread(self.resume)
         while not stop.is_set():
             started = time.monotonic()
+            if config_source is not None:
+                await self.follow_config(config_source)
             try:
                 await self.scan_async()
             except Exception:  # the database may be busy: the next scan tries again
@@ -247,6 +259,43 @@ class Executor:
             delay = max(0.0, period_secs - (time.monotonic() - started))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), delay)
+
+    async def follow_config(self, source: Callable[[], ExecutorConfig]) -> None:
+        """Apply :meth:`apply_config` to ``source()`` (read in a thread: it may read files) when
+        it gives a configuration not seen before; an invalid one is logged once and the one in
+        effect stays."""
+        try:
+            new = await asyncio.to_thread(source)
+        except ConfigError as exc:
+            if str(exc) != self._config_error:
+                log.error("executor: the changed configuration is invalid; keeping the one in "
+                          "effect: %s", exc)  # fmt: skip
+            self._config_error = str(exc)
+            return
+        self._config_error = None
+        if new is self._config_seen:
+            return
+        self._config_seen = new
+        update = self.apply_config(new)
+        if update.changed:
+            log.warning("executor: %d setting(s) changed, applied from this scan on: %s",
+                        len(update.changed), "; ".join(update.changed))  # fmt: skip
+        if update.needs_restart:
+            log.warning("executor: %d setting(s) changed that apply only after a restart: %s",
+                        len(update.needs_restart), "; ".join(update.needs_restart))  # fmt: skip
+
+    def apply_config(self, new: ExecutorConfig) -> ConfigUpdate:
+        """Take the risk, sizing, execution and strategy settings of ``new`` (the next scan
+        uses them; a re-parameterised strategy starts afresh); ``mode``, ``paper`` and
+        ``scanner`` are read at start only and stay as they are."""
+        current = self.config.model_copy(update={"strategies": self.registry.config})
+        update = live_update(current, new)
+        for name in self.registry.names():
+            params = getattr(new.strategies, name)
+            if params != self.registry.params(name):
+                self.registry.update(name, params.model_dump())
+        self.config = update.config
+        return update
 
     async def scan_async(self) -> None:
         """One scan: reads and writes in a thread; the decisions on the calling loop (where

@@ -7,10 +7,10 @@ counters of an executor running in this process (``pmml up``). Kill and resume g
 database like the CLI's (:mod:`polymarket_ml.executor.control`): any executor sees them on its
 next scan.
 
-Changing the configuration or a strategy acts on the executor running in this process and lasts
-until it restarts (``executor_config.yaml`` is not rewritten). Without one, a change raises
-:class:`~polymarket_ml.core.errors.ConflictError` (409): the executor reads its configuration
-from the file at start, so the file is where a change belongs then. A bad value raises
+Changing the configuration or a strategy is validated against the configuration in effect and
+stored in the overrides file (:mod:`polymarket_ml.executor.overrides`); an executor running in
+this process takes it at once, ``pmml executor`` (which follows that file) at its next scan, a
+stopped one at its next start. ``executor_config.yaml`` is never rewritten. A bad value raises
 :class:`~polymarket_ml.core.errors.InvalidInputError` (422) naming the key; nothing changes.
 
 Live components are read and changed on the event loop (the executor's loop in ``pmml up``);
@@ -28,7 +28,6 @@ from typing import Any
 from polymarket_ml.core.enums import SignalStatus
 from polymarket_ml.core.errors import (
     ConfigError,
-    ConflictError,
     InvalidInputError,
     NotFoundError,
 )
@@ -39,7 +38,6 @@ from polymarket_ml.executor.config import (
     dump_executor_config,
     parse_executor_config,
 )
-from polymarket_ml.executor.engine import Executor
 from polymarket_ml.executor.overrides import effective_executor_config, remember
 from polymarket_ml.executor.strategies.registry import BUILT_IN, StrategyRegistry
 from polymarket_ml.monitoring.context import MonitoringContext
@@ -63,11 +61,6 @@ from polymarket_ml.monitoring.executor_reports import (
 CHANGEABLE_SECTIONS = ("risk", "sizing", "execution")
 """What ``POST /api/executor/config`` changes at runtime: the engine reads these on every scan
 (the scan interval, the mode and the starting balance are fixed at start)."""
-
-NOT_RUNNING = (
-    "no executor runs in this process (pmml up runs one): change executor_config.yaml and "
-    "restart the executor instead"
-)
 
 
 def executor_config(ctx: MonitoringContext) -> ExecutorConfig:
@@ -201,10 +194,10 @@ def strategies_report(ctx: MonitoringContext) -> StrategiesReport:
 
 
 def update_config(ctx: MonitoringContext, change: ExecutorConfigChange) -> ExecutorConfigReport:
-    """Apply a partial change of the risk, sizing or execution sections to the running
-    executor, validated as a whole; its next scan uses it."""
-    ex = _running(ctx)
-    current = dump_executor_config(ex.config)
+    """Apply a partial change of the risk, sizing or execution sections, validated as a whole
+    (see the module doc for where it goes)."""
+    ex = ctx.executor
+    current = dump_executor_config(executor_config(ctx))
     merged: dict[str, Any] = dict(current)
     for section, values in change.model_dump(exclude_none=True).items():
         merged[section] = {**current[section], **values}
@@ -212,32 +205,29 @@ def update_config(ctx: MonitoringContext, change: ExecutorConfigChange) -> Execu
         new = parse_executor_config(merged, source="the executor configuration")
     except ConfigError as exc:  # its message names each bad key
         raise InvalidInputError(str(exc)) from None
-    ex.config = new
-    remember(ctx.settings, change.model_dump(mode="json", exclude_none=True))
+    stored = change.model_dump(mode="json", exclude_none=True)
+    remember(ctx.settings, stored, required=ex is None)
+    if ex is not None:
+        ex.config = ex.config.model_copy(update={s: getattr(new, s) for s in CHANGEABLE_SECTIONS})
     return config_report(ctx)
 
 
 def set_strategy_enabled(ctx: MonitoringContext, name: str, enabled: bool) -> StrategyItem:
-    ex = _running(ctx)
-    _check_strategy(name)
-    if enabled:
-        ex.registry.enable(name)
-    else:
-        ex.registry.disable(name)
-    remember(ctx.settings, {"strategies": {name: {"enabled": enabled}}})
-    return _strategy_item(ex.registry, name)
+    return update_strategy(ctx, name, {"enabled": enabled})
 
 
 def update_strategy(ctx: MonitoringContext, name: str, changes: dict[str, Any]) -> StrategyItem:
-    """Re-parameterise a strategy of the running executor (only the keys given change)."""
-    ex = _running(ctx)
+    """Re-parameterise a strategy (only the keys given change; see the module doc for where
+    the change goes)."""
     _check_strategy(name)
-    try:
-        ex.registry.update(name, changes)
+    ex = ctx.executor
+    registry = ex.registry if ex is not None else StrategyRegistry.from_config(executor_config(ctx))
+    try:  # without an executor here, the registry is a copy: it validates and answers
+        registry.update(name, changes)
     except ConfigError as exc:  # naming strategies.<name>.<key>
         raise InvalidInputError(str(exc)) from None
-    remember(ctx.settings, {"strategies": {name: changes}})
-    return _strategy_item(ex.registry, name)
+    remember(ctx.settings, {"strategies": {name: changes}}, required=ex is None)
+    return _strategy_item(registry, name)
 
 
 def kill(ctx: MonitoringContext, config: ExecutorConfig, *, reason: str) -> ControlReport:
@@ -261,12 +251,6 @@ def resume(ctx: MonitoringContext, config: ExecutorConfig) -> ControlReport:
 
 
 # -- helpers ---------------------------------------------------------------------------------
-
-
-def _running(ctx: MonitoringContext) -> Executor:
-    if ctx.executor is None:
-        raise ConflictError(NOT_RUNNING)
-    return ctx.executor
 
 
 def _check_strategy(name: str) -> None:

@@ -127,7 +127,10 @@ class EquityReport(Report):
 
 
 class ExecutorConfigReport(Report):
-    running: bool = Field(description="Changes apply to the executor running in this process")
+    running: bool = Field(
+        description="An executor runs in this process: changes apply at once (else they are "
+        "stored, and pmml executor takes them at its next scan)"
+    )
     changeable: list[str] = Field(description="Sections POST /api/executor/config accepts")
     config: dict[str, JsonValue] = Field(description="executor_config.yaml as in effect")
 
@@ -166,5 +169,8 @@ class StrategyItem(Report):
 
 
 class StrategiesReport(Report):
-    running: bool = Field(description="Changes apply to the executor running in this process")
+    running: bool = Field(
+        description="An executor runs in this process: changes apply at once (else they are "
+        "stored, and pmml executor takes them at its next scan)"
+    )
     strategies: list[StrategyItem]

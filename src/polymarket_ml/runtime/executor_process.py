@@ -68,6 +68,12 @@ def executor_config(settings: Settings) -> ExecutorConfig:
     return config
 
 
+def following(settings: Settings) -> Callable[[], ExecutorConfig]:
+    """What a running executor follows: the file and the changes made through the API (which
+    ``pmml executor`` sees because it shares the data directory with the API)."""
+    return partial(effective_executor_config, settings)
+
+
 def _live_execution(
     settings: Settings, config: ExecutorConfig, clock: Clock
 ) -> LiveExecution | None:
@@ -107,7 +113,7 @@ async def run_executor(
         try:
             period = scan_period_secs(config, clock)
             echo(f"executor ({config.mode.value}): scanning every {period:g} s")
-            await executor.run(stop, period_secs=period)
+            await executor.run(stop, period_secs=period, config_source=following(settings))
             echo(f"executor stopped after {executor.stats.scans} scans")
         finally:
             close_execution(executor)

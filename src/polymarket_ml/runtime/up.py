@@ -37,6 +37,7 @@ from polymarket_ml.executor.engine import Executor
 from polymarket_ml.runtime.executor_process import (
     close_execution,
     executor_for_up,
+    following,
     scan_period_secs,
 )
 from polymarket_ml.runtime.jobs import run_job
@@ -132,7 +133,10 @@ async def run_up(
         tasks = [
             asyncio.create_task(scheduler.run(stop), name="scheduler"),
             asyncio.create_task(collector.run(stop), name="collector"),
-            asyncio.create_task(executor.run(stop, period_secs=period), name="executor"),
+            asyncio.create_task(
+                executor.run(stop, period_secs=period, config_source=following(settings)),
+                name="executor",
+            ),
             asyncio.create_task(_report(collector, stop, options, echo), name="status"),
             asyncio.create_task(
                 _serve_api(

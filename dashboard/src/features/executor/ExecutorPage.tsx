@@ -35,7 +35,7 @@ function StatusCards() {
       {st && !st.running && (
         <div className="banner banner-muted" data-testid="executor-not-running">
           <strong>Executor not running in this process</strong>
-          <span>Showing what it stored; strategy and configuration changes need the executor of pmml up.</span>
+          <span>Showing what it stored; strategy and configuration changes are saved for pmml executor, which takes them at its next scan.</span>
         </div>
       )}
       {st && (st.halted || st.entries_paused) && (

@@ -1,9 +1,10 @@
 // Strategy switches and parameter forms, the runtime risk/sizing/execution form, and the token
-// they need (see lib/apiToken.ts). Changes act on the executor running in the API's process
-// until it restarts; the API answers 409 when none runs there and 422 naming a bad parameter.
+// they need (see lib/apiToken.ts). The API stores each change (kept across restarts) and applies it
+// to the executor of its own process at once, or `pmml executor` takes it at its next scan; a bad
+// parameter is a 422 naming it.
 import { useState, type FormEvent } from "react";
 import { ApiError, type Schemas } from "../../api/client";
-import { Card, Empty, QueryState } from "../../components/ui";
+import { Card, QueryState } from "../../components/ui";
 import { setApiToken, useApiToken } from "../../lib/apiToken";
 import { useToast } from "../../lib/toast";
 import { useExecutorConfig } from "./api/useExecutorConfig";
@@ -99,7 +100,7 @@ function ParamsForm({
   );
 }
 
-function StrategyRow({ s, running }: { s: Schemas["StrategyItem"]; running: boolean }) {
+function StrategyRow({ s }: { s: Schemas["StrategyItem"] }) {
   const toggle = useSetStrategyEnabled();
   const update = useUpdateStrategy();
   const toast = useToast();
@@ -113,7 +114,7 @@ function StrategyRow({ s, running }: { s: Schemas["StrategyItem"]; running: bool
             type="checkbox"
             role="switch"
             checked={s.enabled}
-            disabled={!running || toggle.isPending}
+            disabled={toggle.isPending}
             data-testid={`strategy-switch-${s.name}`}
             onChange={(e) =>
               toggle.mutate(
@@ -149,12 +150,14 @@ export function StrategiesCard() {
     <Card title="Strategies" testId="executor-strategies">
       <QueryState isLoading={strategies.isLoading} error={strategies.error}>
         {strategies.data && !strategies.data.running && (
-          <div className="muted small">No executor runs in the API's process: shown from executor_config.yaml, read-only.</div>
+          <div className="muted small" data-testid="strategies-elsewhere">
+            No executor runs in the API's process: changes are saved, and pmml executor takes them at its next scan.
+          </div>
         )}
         {strategies.data && (
           <ul className="strategies">
             {strategies.data.strategies.map((s) => (
-              <StrategyRow key={s.name} s={s} running={strategies.data.running} />
+              <StrategyRow key={s.name} s={s} />
             ))}
           </ul>
         )}
@@ -172,7 +175,9 @@ export function ExecutorConfigCard() {
   return (
     <Card title="Risk, sizing, execution" testId="executor-config">
       <QueryState isLoading={config.isLoading} error={config.error}>
-        {config.data && !config.data.running && <Empty>Read-only: no executor runs in the API's process.</Empty>}
+        {config.data && !config.data.running && (
+          <div className="muted small">No executor runs in the API's process: changes are saved, and pmml executor takes them at its next scan.</div>
+        )}
         {config.data &&
           SECTIONS.map((section) => {
             const values = config.data.config[section];

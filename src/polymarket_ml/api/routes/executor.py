@@ -2,9 +2,10 @@
 and ``/ws``, the events of the executor as they happen (of the one running in this process, or,
 in the distributed deployment, relayed from ``pmml executor`` through Redis).
 
-Reads work with or without an executor in this process (they read what it stores); changing
-the configuration needs one (409 otherwise); kill and resume act through the database like
-``pmml kill``/``pmml resume``. Every POST needs the bearer token (:mod:`..security`); the
+Reads work with or without an executor in this process (they read what it stores); a
+configuration change is stored in the overrides file, which the executor follows (at once in
+this process, at the next scan of ``pmml executor``); kill and resume act through the database
+like ``pmml kill``/``pmml resume``. Every POST needs the bearer token (:mod:`..security`); the
 WebSocket does not (it only tells what happened, as the reads do).
 """
 
@@ -50,7 +51,6 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     **ERRORS,
 }
 CHANGE_ERRORS: dict[int | str, dict[str, Any]] = {
-    409: {"model": ErrorBody, "description": "No executor runs in this process"},
     422: {"description": "A value is invalid (the message names the key)"},
     **WRITE_ERRORS,
 }
@@ -110,8 +110,9 @@ def get_config(ctx: Monitoring) -> ExecutorConfigReport:
     dependencies=[Security(bearer_scheme)],
 )
 async def post_config(ctx: Monitoring, body: ExecutorConfigChange) -> ExecutorConfigReport:
-    """Change risk, sizing or execution keys of the running executor (until it restarts); the
-    whole result is validated and a bad key answers 422 naming it."""
+    """Change risk, sizing or execution keys; the whole result is validated and a bad key
+    answers 422 naming it. Kept across restarts; the executor of this process takes it at once,
+    ``pmml executor`` at its next scan."""
     return service.update_config(ctx, body)  # on the loop: where the executor runs
 
 

@@ -1,7 +1,8 @@
 """``/api/strategies``: the built-in strategies, switched and re-parameterised live.
 
-Changes act on the executor running in this process and last until it restarts (409 when none
-runs here: edit executor_config.yaml then); a bad parameter answers 422 naming it. Every POST
+A change is stored in ``<data_dir>/executor_overrides.yaml`` and acts on the executor running
+in this process at once; ``pmml executor`` (sharing the data directory) takes it at its next
+scan, a stopped executor at its next start. A bad parameter answers 422 naming it. Every POST
 needs the bearer token.
 """
 
@@ -24,7 +25,7 @@ CHANGE_ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "The body could not be read"},
     401: {"model": ErrorBody, "description": "Missing or wrong bearer token"},
     404: {"model": ErrorBody, "description": "No such strategy"},
-    409: {"model": ErrorBody, "description": "No executor runs in this process"},
+    503: {"model": ErrorBody, "description": "The change could not be stored"},
     422: {"description": "A parameter is invalid (the message names it)"},
 }
 WRITE = {"responses": CHANGE_ERRORS, "dependencies": [Security(bearer_scheme)]}
