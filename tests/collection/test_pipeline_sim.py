@@ -7,10 +7,11 @@ from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, insert, select
 
 from polymarket_ml.collection.context import CollectionContext
 from polymarket_ml.collection.discovery import discover, update_tiers
@@ -18,7 +19,7 @@ from polymarket_ml.collection.metrics import InProcessTradeMetrics
 from polymarket_ml.collection.snapshots import take_snapshots
 from polymarket_ml.collection.tiers import LifecycleRules
 from polymarket_ml.core.clock import FakeClock
-from polymarket_ml.core.enums import TaskStatus, Tier
+from polymarket_ml.core.enums import DeactivationReason, TaskStatus, Tier
 from polymarket_ml.settings import CollectionSettings
 from polymarket_ml.sim.config import SimConfig
 from polymarket_ml.sim.server import SimServer
@@ -30,10 +31,12 @@ from polymarket_ml.storage.migrate import upgrade
 from polymarket_ml.storage.models import (
     MarketRow,
     OrderbookSnapshotRow,
+    PositionRow,
     SnapshotRow,
     TaskRunRow,
     TierTransitionRow,
 )
+from polymarket_ml.storage.repositories import MarketRepository
 
 START = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
@@ -173,3 +176,71 @@ def test_an_overlapping_run_is_skipped_and_recorded(engine: Engine) -> None:
 
     assert asyncio.run(scenario()) == [TaskStatus.SUCCESS, TaskStatus.SKIPPED, TaskStatus.SUCCESS]
     assert count(engine, TaskRunRow, TaskRunRow.status == "skipped") == 1
+
+
+def test_an_untracked_market_still_held_is_checked_until_its_outcome_is_stored(
+    engine: Engine,
+) -> None:
+    """Expired (past its end and the grace, no outcome yet) while an executor holds a position:
+    discovery checks it on, and stores the outcome once Gamma has one; an expired market that
+    nobody holds is left alone."""
+    clock = FakeClock(START)
+
+    async def scenario() -> None:
+        async with collecting(engine, clock) as (sim, ctx):
+            sim.pump()
+            await discover(ctx)
+            with engine.connect() as conn:
+                soonest = conn.execute(
+                    select(MarketRow.id, MarketRow.end_date, MarketRow.yes_token_id)
+                    .order_by(MarketRow.end_date)
+                    .limit(2)
+                ).all()
+            (held_id, held_end, held_token), (other_id, other_end, _) = soonest
+            with ctx.sessions.begin() as s:
+                markets = MarketRepository(s)
+                for market_id in (held_id, other_id):
+                    markets.deactivate(market_id, DeactivationReason.EXPIRED, now=clock.now())
+                s.execute(insert(PositionRow).values(_open_position(held_id, held_token, clock)))
+
+            while clock.now() < max(held_end, other_end) + timedelta(minutes=10):
+                clock.advance(timedelta(minutes=5))
+                sim.pump()  # Gamma resolves both, minutes after their end
+            await discover(ctx)
+
+            with engine.connect() as conn:
+                found = dict(
+                    conn.execute(
+                        select(MarketRow.id, MarketRow.outcome).where(
+                            MarketRow.id.in_((held_id, other_id))
+                        )
+                    ).all()
+                )
+                reasons = set(
+                    conn.scalars(
+                        select(MarketRow.deactivation_reason).where(
+                            MarketRow.id.in_((held_id, other_id))
+                        )
+                    )
+                )
+            assert found[held_id] in {"YES", "NO", "VOID"}
+            assert found[other_id] is None
+            assert reasons == {"expired"}  # why tracking stopped stays as it was
+
+    asyncio.run(asyncio.wait_for(scenario(), timeout=120))
+
+
+def _open_position(market_id: int, token_id: str, clock: FakeClock) -> dict[str, object]:
+    return {
+        "market_id": market_id,
+        "token_id": token_id,
+        "outcome": "YES",
+        "strategy": "longshot_yes",
+        "mode": "paper",
+        "status": "open",
+        "size": Decimal("10"),
+        "entry_price": Decimal("0.95"),
+        "cost_basis_usd": Decimal("9.5"),
+        "opened_at": clock.now(),
+        "updated_at": clock.now(),
+    }

@@ -3,7 +3,10 @@
 ``discover`` finds open markets on Gamma (enough 24h volume, ending within the look-ahead),
 stores new ones with their tier and a ``discovered`` transition, refreshes known ones, and checks
 every tracked market that discovery no longer lists: resolved (with its outcome), expired,
-delisted, or closed and waiting for its outcome (checked again next pass). ``update_tiers`` moves
+delisted, or closed and waiting for its outcome (checked again next pass). A market no longer
+tracked without an outcome, where an executor still holds a position, is checked on every pass
+until its outcome is known, and the outcome stored (the executor settles the position on its
+next scan). ``update_tiers`` moves
 active markets between tiers as their end dates approach. Both record every change in
 ``tier_transitions``. Performs network and database I/O.
 """
@@ -25,7 +28,7 @@ from polymarket_ml.collection.tiers import (
     hours_to_close,
     judge_market,
 )
-from polymarket_ml.core.enums import Tier
+from polymarket_ml.core.enums import Resolution, Tier
 from polymarket_ml.core.types import Market, TierTransition
 from polymarket_ml.sources.polymarket.market_data import MarketView
 from polymarket_ml.storage.repositories import (
@@ -44,12 +47,13 @@ async def discover(ctx: CollectionContext) -> TaskOutcome:
     )
     listed = {v.market.condition_id: v.market for v in views}
     inserted = await asyncio.to_thread(_store_discovered, ctx, views, now)
-    tracked, activity = await asyncio.to_thread(_tracked_markets, ctx)
+    tracked, held, activity = await asyncio.to_thread(_tracked_markets, ctx)
     missing = [m for m in tracked if m.condition_id not in listed]
     current = listed
-    if missing:
-        fetched = await ctx.market_data.markets([m.condition_id for m in missing])
+    if missing or held:
+        fetched = await ctx.market_data.markets([m.condition_id for m in missing + held])
         current = listed | {cid: v.market for cid, v in fetched.items()}
+    late = [(m, found.resolution) for m in held if (found := current.get(m.condition_id))]
     verdicts: list[tuple[Market, Verdict]] = []
     for market in tracked:
         assert market.id is not None
@@ -65,15 +69,38 @@ async def discover(ctx: CollectionContext) -> TaskOutcome:
         if verdict != Verdict():
             verdicts.append((market, verdict))
     changed = await asyncio.to_thread(_apply_verdicts, ctx, verdicts, now)
+    changed += await asyncio.to_thread(_record_late_outcomes, ctx, late, now)
     return TaskOutcome(
-        markets_processed=len(views) + len(missing), rows_inserted=inserted + changed
+        markets_processed=len(views) + len(missing) + len(held), rows_inserted=inserted + changed
     )
 
 
-def _tracked_markets(ctx: CollectionContext) -> tuple[list[Market], dict[int, TradeActivity]]:
+def _tracked_markets(
+    ctx: CollectionContext,
+) -> tuple[list[Market], list[Market], dict[int, TradeActivity]]:
+    """Active markets, untracked ones still held and awaiting their outcome, trade activity."""
     with ctx.sessions() as s:
         markets = MarketRepository(s)
-        return markets.list_active(), markets.trade_activity(ctx.followed_tiers)
+        return (
+            markets.list_active(),
+            markets.held_awaiting_outcome(),
+            markets.trade_activity(ctx.followed_tiers),
+        )
+
+
+def _record_late_outcomes(
+    ctx: CollectionContext, found: list[tuple[Market, Resolution | None]], now: datetime
+) -> int:
+    """Store the outcome of untracked markets that have one now; the others wait on."""
+    resolved = [(m, r) for m, r in found if r is not None]
+    if not resolved:
+        return 0
+    with ctx.sessions.begin() as s:
+        markets = MarketRepository(s)
+        for market, resolution in resolved:
+            assert market.id is not None
+            markets.record_resolution(market.id, resolution, resolved_at=now, now=now)
+    return len(resolved)
 
 
 def _store_discovered(ctx: CollectionContext, views: list[MarketView], now: datetime) -> int:

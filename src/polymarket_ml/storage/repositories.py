@@ -134,6 +134,15 @@ class MarketRepository:
             query = query.where(MarketRow.tier == int(tier))
         return [market_from_row(r) for r in self.session.scalars(query.order_by(MarketRow.id))]
 
+    def held_awaiting_outcome(self) -> list[Market]:
+        """Markets no longer tracked (expired, silent, delisted) whose outcome is not known yet
+        and in which an executor still holds an open position: checked until it is known."""
+        held = select(PositionRow.market_id).where(PositionRow.status == PositionStatus.OPEN.value)
+        query = select(MarketRow).where(
+            MarketRow.active.is_(False), MarketRow.resolved.is_not(True), MarketRow.id.in_(held)
+        )
+        return [market_from_row(r) for r in self.session.scalars(query.order_by(MarketRow.id))]
+
     def market_ids_by_token(self) -> dict[str, int]:
         """Our market id of every known token (both outcomes, active or not)."""
         rows = self.session.execute(
