@@ -19,8 +19,9 @@ from polymarket_ml.core.errors import InvalidInputError, NotFoundError
 from polymarket_ml.storage.models import TABLES
 from polymarket_ml.storage.monitoring import translated_errors
 
-EXACT_COUNT_BELOW = 50_000
-"""On PostgreSQL, a table estimated below this many rows is counted exactly (cheap enough)."""
+EXACT_COUNT_BELOW = 10_000
+"""On PostgreSQL, a table estimated below this many rows is counted exactly (under a millisecond;
+a count of 50,000 rows takes ~4 ms, and the listing counts every small table at once)."""
 
 SortOrder = Literal["asc", "desc"]
 
