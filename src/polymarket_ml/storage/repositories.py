@@ -8,18 +8,21 @@ Lists of signals, positions, orders and fills are read as plain rows of the colu
 type needs (``select(*_SIGNAL_COLUMNS)``), not as ORM objects: the dashboard reads them many times
 a second, and loading ORM objects (identity map, instance state, reference cycles the garbage
 collector has to find) cost several times the query. ``*_with_questions`` join each row's market
-question in the same query.
+question in the same query. Their statements are built once per shape (``functools.cache``, the
+values as bound parameters): building a statement and its cache key cost SQLAlchemy ~0.3 ms, as
+much as running a small query.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from polymarket_ml.core.enums import (
@@ -559,8 +562,8 @@ class SignalRepository:
         status: SignalStatus | None = None,
         strategy: str | None = None,
     ) -> list[Signal]:
-        query = _recent_signals(select(*_SIGNAL_COLUMNS), limit, status, strategy)
-        return [signal_from_row(r) for r in self.session.execute(query)]
+        query, params = _recent_signals(False, limit, status, strategy)
+        return [signal_from_row(r) for r in self.session.execute(query, params)]
 
     def recent_with_questions(
         self,
@@ -570,10 +573,8 @@ class SignalRepository:
         strategy: str | None = None,
     ) -> list[tuple[Signal, str | None]]:
         """:meth:`recent`, each with its market's question (one query)."""
-        query = _recent_signals(
-            _with_question(_SIGNAL_COLUMNS, SignalRow.market_id), limit, status, strategy
-        )
-        return [(signal_from_row(r), r.question) for r in self.session.execute(query)]
+        query, params = _recent_signals(True, limit, status, strategy)
+        return [(signal_from_row(r), r.question) for r in self.session.execute(query, params)]
 
     def with_status(self, status: SignalStatus) -> list[Signal]:
         """Every signal in ``status``, oldest first (approved ones wait for their orders)."""
@@ -613,13 +614,31 @@ _SIGNAL_COLUMNS = (
 
 
 def _recent_signals(
-    query: Select[*tuple[Any, ...]], limit: int, status: SignalStatus | None, strategy: str | None
-) -> Select[*tuple[Any, ...]]:
+    with_question: bool, limit: int, status: SignalStatus | None, strategy: str | None
+) -> tuple[Select[*tuple[Any, ...]], dict[str, Any]]:
+    params: dict[str, Any] = {"limit": limit}
     if status is not None:
-        query = query.where(SignalRow.status == status.value)
+        params["status"] = status.value
     if strategy is not None:
-        query = query.where(SignalRow.strategy == strategy)
-    return query.order_by(SignalRow.created_at.desc(), SignalRow.id.desc()).limit(limit)
+        params["strategy"] = strategy
+    return _recent_signals_query(with_question, status is not None, strategy is not None), params
+
+
+@functools.cache
+def _recent_signals_query(
+    with_question: bool, by_status: bool, by_strategy: bool
+) -> Select[*tuple[Any, ...]]:
+    query = (
+        _with_question(_SIGNAL_COLUMNS, SignalRow.market_id)
+        if with_question
+        else select(*_SIGNAL_COLUMNS)
+    )
+    if by_status:
+        query = query.where(SignalRow.status == bindparam("status"))
+    if by_strategy:
+        query = query.where(SignalRow.strategy == bindparam("strategy"))
+    order = (SignalRow.created_at.desc(), SignalRow.id.desc())
+    return query.order_by(*order).limit(bindparam("limit"))
 
 
 def _with_question(columns: Sequence[Any], market_id: Any) -> Select[*tuple[Any, ...]]:
@@ -699,26 +718,23 @@ class PositionRepository:
         return replace(position, id=row.id)  # what position_from_row(row) would give
 
     def open_positions(self, mode: ExecutionMode | None = None) -> list[Position]:
-        query = select(*_POSITION_COLUMNS).where(PositionRow.status == PositionStatus.OPEN.value)
-        if mode is not None:
-            query = query.where(PositionRow.mode == mode.value)
-        return [position_from_row(r) for r in self.session.execute(query.order_by(PositionRow.id))]
+        query = _open_positions_query(mode is not None)
+        params = {} if mode is None else {"mode": mode.value}
+        return [position_from_row(r) for r in self.session.execute(query, params)]
 
     def recent(
         self, mode: ExecutionMode | None = None, *, include_closed: bool = True, limit: int = 100
     ) -> list[Position]:
         """Positions, newest first; only the open ones unless ``include_closed``."""
-        query = _recent_positions(select(*_POSITION_COLUMNS), mode, include_closed, limit)
-        return [position_from_row(r) for r in self.session.execute(query)]
+        query, params = _recent_positions(False, mode, include_closed, limit)
+        return [position_from_row(r) for r in self.session.execute(query, params)]
 
     def recent_with_questions(
         self, mode: ExecutionMode | None = None, *, include_closed: bool = True, limit: int = 100
     ) -> list[tuple[Position, str | None]]:
         """:meth:`recent`, each with its market's question (one query)."""
-        query = _recent_positions(
-            _with_question(_POSITION_COLUMNS, PositionRow.market_id), mode, include_closed, limit
-        )
-        return [(position_from_row(r), r.question) for r in self.session.execute(query)]
+        query, params = _recent_positions(True, mode, include_closed, limit)
+        return [(position_from_row(r), r.question) for r in self.session.execute(query, params)]
 
     def totals(self, mode: ExecutionMode) -> tuple[Decimal, Decimal]:
         """Realized P&L and fees summed over every position of ``mode`` (open or not).
@@ -726,20 +742,11 @@ class PositionRepository:
         Summed by PostgreSQL (``NUMERIC`` sums are exact); on SQLite in Python, since SQLite
         adds NUMERIC values as floats, which is not exact.
         """
-        p = PositionRow
+        params = {"mode": mode.value}
         if self.session.get_bind().dialect.name == "postgresql":
-            realized, fees = self.session.execute(
-                select(
-                    func.coalesce(func.sum(p.realized_pnl_usd), 0),
-                    func.coalesce(func.sum(p.fees_usd), 0),
-                ).where(p.mode == mode.value)
-            ).one()
+            realized, fees = self.session.execute(_POSITION_SUMS, params).one()
             return Decimal(realized), Decimal(fees)
-        rows = self.session.execute(
-            select(PositionRow.realized_pnl_usd, PositionRow.fees_usd).where(
-                PositionRow.mode == mode.value
-            )
-        ).all()
+        rows = self.session.execute(_POSITION_AMOUNTS, params).all()
         return (
             sum((r for r, _ in rows), Decimal(0)),
             sum((f for _, f in rows), Decimal(0)),
@@ -769,13 +776,46 @@ _POSITION_COLUMNS = (
 
 
 def _recent_positions(
-    query: Select[*tuple[Any, ...]], mode: ExecutionMode | None, include_closed: bool, limit: int
-) -> Select[*tuple[Any, ...]]:
+    with_question: bool, mode: ExecutionMode | None, include_closed: bool, limit: int
+) -> tuple[Select[*tuple[Any, ...]], dict[str, Any]]:
+    params: dict[str, Any] = {"limit": limit}
     if mode is not None:
-        query = query.where(PositionRow.mode == mode.value)
+        params["mode"] = mode.value
+    return _recent_positions_query(with_question, mode is not None, include_closed), params
+
+
+@functools.cache
+def _recent_positions_query(
+    with_question: bool, by_mode: bool, include_closed: bool
+) -> Select[*tuple[Any, ...]]:
+    query = (
+        _with_question(_POSITION_COLUMNS, PositionRow.market_id)
+        if with_question
+        else select(*_POSITION_COLUMNS)
+    )
+    if by_mode:
+        query = query.where(PositionRow.mode == bindparam("mode"))
     if not include_closed:
         query = query.where(PositionRow.status == PositionStatus.OPEN.value)
-    return query.order_by(PositionRow.opened_at.desc(), PositionRow.id.desc()).limit(limit)
+    order = (PositionRow.opened_at.desc(), PositionRow.id.desc())
+    return query.order_by(*order).limit(bindparam("limit"))
+
+
+@functools.cache
+def _open_positions_query(by_mode: bool) -> Select[*tuple[Any, ...]]:
+    query = select(*_POSITION_COLUMNS).where(PositionRow.status == PositionStatus.OPEN.value)
+    if by_mode:
+        query = query.where(PositionRow.mode == bindparam("mode"))
+    return query.order_by(PositionRow.id)
+
+
+_POSITION_SUMS = select(
+    func.coalesce(func.sum(PositionRow.realized_pnl_usd), 0),
+    func.coalesce(func.sum(PositionRow.fees_usd), 0),
+).where(PositionRow.mode == bindparam("mode"))
+_POSITION_AMOUNTS = select(PositionRow.realized_pnl_usd, PositionRow.fees_usd).where(
+    PositionRow.mode == bindparam("mode")
+)
 
 
 def position_from_row(row: Sequence[Any]) -> Position:
@@ -869,10 +909,9 @@ class OrderRepository:
             row.reject_reason = reject_reason
 
     def open_orders(self, mode: ExecutionMode | None = None) -> list[Order]:
-        query = select(*_ORDER_COLUMNS).where(OrderRow.status.in_(_LIVE_ORDER_STATUSES))
-        if mode is not None:
-            query = query.where(OrderRow.mode == mode.value)
-        return [order_from_row(r) for r in self.session.execute(query.order_by(OrderRow.id))]
+        query = _open_orders_query(mode is not None)
+        params = {} if mode is None else {"mode": mode.value}
+        return [order_from_row(r) for r in self.session.execute(query, params)]
 
     def cancel_open(self, mode: ExecutionMode, *, now: datetime, reason: str) -> int:
         """Mark every open order of ``mode`` cancelled; return how many were."""
@@ -909,18 +948,20 @@ class OrderRepository:
 
     def recent_fills(self, mode: ExecutionMode, *, limit: int) -> list[tuple[Fill, str | None]]:
         """Our fills of ``mode``, newest first, each with its order's strategy."""
-        query = _recent_fills(select(*_FILL_COLUMNS, OrderRow.strategy), mode, limit)
-        return [(fill_from_row(r), r.strategy) for r in self.session.execute(query)]
+        params = {"mode": mode.value, "limit": limit}
+        query = _recent_fills_query(with_question=False)
+        return [(fill_from_row(r), r.strategy) for r in self.session.execute(query, params)]
 
     def recent_fills_with_questions(
         self, mode: ExecutionMode, *, limit: int
     ) -> list[tuple[Fill, str | None, str | None]]:
         """:meth:`recent_fills`: each fill, its order's strategy and its market's question (one
         query)."""
-        query = _recent_fills(
-            _with_question((*_FILL_COLUMNS, OrderRow.strategy), FillRow.market_id), mode, limit
-        )
-        return [(fill_from_row(r), r.strategy, r.question) for r in self.session.execute(query)]
+        params = {"mode": mode.value, "limit": limit}
+        query = _recent_fills_query(with_question=True)
+        return [
+            (fill_from_row(r), r.strategy, r.question) for r in self.session.execute(query, params)
+        ]
 
 
 _FILL_COLUMNS = (
@@ -942,14 +983,15 @@ _FILL_COLUMNS = (
 """What :func:`fill_from_row` reads."""
 
 
-def _recent_fills(
-    query: Select[*tuple[Any, ...]], mode: ExecutionMode, limit: int
-) -> Select[*tuple[Any, ...]]:
+@functools.cache
+def _recent_fills_query(*, with_question: bool) -> Select[*tuple[Any, ...]]:
+    columns = (*_FILL_COLUMNS, OrderRow.strategy)
+    query = _with_question(columns, FillRow.market_id) if with_question else select(*columns)
     return (
         query.join(OrderRow, OrderRow.id == FillRow.order_id)
-        .where(FillRow.mode == mode.value)
+        .where(FillRow.mode == bindparam("mode"))
         .order_by(FillRow.filled_at.desc(), FillRow.id.desc())
-        .limit(limit)
+        .limit(bindparam("limit"))
     )
 
 
@@ -994,6 +1036,14 @@ _LIVE_ORDER_STATUSES = (
     OrderStatus.PARTIALLY_FILLED.value,
     OrderStatus.PENDING.value,
 )
+
+
+@functools.cache
+def _open_orders_query(by_mode: bool) -> Select[*tuple[Any, ...]]:
+    query = select(*_ORDER_COLUMNS).where(OrderRow.status.in_(_LIVE_ORDER_STATUSES))
+    if by_mode:
+        query = query.where(OrderRow.mode == bindparam("mode"))
+    return query.order_by(OrderRow.id)
 
 
 _ORDER_COLUMNS = (
