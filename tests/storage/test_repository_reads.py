@@ -25,7 +25,11 @@ from polymarket_ml.core.enums import (
 from polymarket_ml.core.types import EquityPoint, Fill, Order, Position, Signal
 from polymarket_ml.executor import control
 from polymarket_ml.executor.config import parse_executor_config
-from polymarket_ml.storage.engine import make_read_session_factory, make_session_factory
+from polymarket_ml.storage.engine import (
+    for_reads,
+    make_read_session_factory,
+    make_session_factory,
+)
 from polymarket_ml.storage.models import FillRow, OrderRow, PositionRow, SignalRow
 from polymarket_ml.storage.repositories import (
     ExecutorRepository,
@@ -247,6 +251,13 @@ def test_read_sessions_leave_no_transaction_open(engine: Engine) -> None:
     with make_read_session_factory(engine)() as s:
         assert len(SignalRepository(s).recent()) == 6
         raw = s.connection().connection.dbapi_connection
+        if engine.dialect.name == "postgresql":
+            assert raw.info.transaction_status.name == "IDLE"  # type: ignore[union-attr]
+        else:
+            assert raw.in_transaction is False  # type: ignore[union-attr]
+    with for_reads(engine).connect() as conn:
+        conn.execute(select(SignalRow.id)).all()
+        raw = conn.connection.dbapi_connection
         if engine.dialect.name == "postgresql":
             assert raw.info.transaction_status.name == "IDLE"  # type: ignore[union-attr]
         else:

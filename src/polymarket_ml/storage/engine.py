@@ -66,15 +66,18 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def make_read_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Sessions for reading only: each statement runs in its own transaction (autocommit).
+def for_reads(engine: Engine) -> Engine:
+    """``engine`` for reading only: each statement runs in its own transaction (autocommit).
 
     On PostgreSQL this saves the BEGIN and ROLLBACK round trips of a read (two of the four of a
     one-query read), and a read sees what it saw before: under READ COMMITTED, PostgreSQL's
     default and ours, every statement of a transaction takes its own snapshot anyway. SQLite's
     driver begins no transaction for a SELECT in the first place. Writes do not belong here: each
-    flush would commit on its own.
+    statement would commit on its own.
     """
-    return sessionmaker(
-        engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
-    )
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
+def make_read_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for reading only, over :func:`for_reads`."""
+    return sessionmaker(for_reads(engine), expire_on_commit=False)
