@@ -7,6 +7,7 @@ collector writes.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,7 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+@functools.lru_cache(maxsize=8)  # a handful of engines per process; each built once
 def for_reads(engine: Engine) -> Engine:
     """``engine`` for reading only: each statement runs in its own transaction (autocommit).
 
@@ -78,6 +80,8 @@ def for_reads(engine: Engine) -> Engine:
     return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
+@functools.lru_cache(maxsize=8)
 def make_read_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Sessions for reading only, over :func:`for_reads`."""
+    """Sessions for reading only, over :func:`for_reads` (one factory per engine: building one,
+    and the engine's autocommit variant, cost ~0.1 ms a request)."""
     return sessionmaker(for_reads(engine), expire_on_commit=False)
