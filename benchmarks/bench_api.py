@@ -83,7 +83,7 @@ def run(quick: bool = False) -> list[str]:
         started = time.perf_counter()
         seed(engine, snapshots)
         seed_executor(engine, datetime.now(UTC))
-        with engine.connect() as conn:
+        with engine.begin() as conn:  # committed: statistics of a rolled-back ANALYZE are lost
             conn.exec_driver_sql("ANALYZE")
         seeded = time.perf_counter() - started
         url = engine.url.render_as_string(hide_password=False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import socket
 from collections.abc import Iterator
@@ -128,6 +129,10 @@ async def serve(app: FastAPI, settings: ApiSettings, stop: asyncio.Event) -> Non
     )
     server = _EmbeddedServer(config)
     sock = listen(settings.api_host, settings.api_port)
+    # What start-up built (modules, the app, its routes and schemas: ~250,000 objects) lives as
+    # long as the process: out of the collector's generations, a full collection no longer walks
+    # it (before, each one stopped every request for 50-300 ms under load: the API's p99).
+    gc.freeze()
     task = asyncio.create_task(server.serve(sockets=[sock]), name="api-server")
     stopping = asyncio.create_task(stop.wait())
     try:

@@ -20,10 +20,9 @@ from polymarket_ml.core.enums import ExecutionMode, SignalStatus
 from polymarket_ml.core.types import EquityPoint, Fill, Order, Position, Signal
 from polymarket_ml.executor.config import ExecutorConfig
 from polymarket_ml.executor.portfolio import value_of
-from polymarket_ml.storage.engine import make_session_factory
+from polymarket_ml.storage.engine import make_read_session_factory, make_session_factory
 from polymarket_ml.storage.repositories import (
     ExecutorRepository,
-    MarketRepository,
     OrderRepository,
     PositionRepository,
     SignalRepository,
@@ -74,14 +73,16 @@ def executor_status(
     config: ExecutorConfig,
     *,
     signal_counts: Callable[[], dict[tuple[str, SignalStatus], int]] | None = None,
+    with_last_equity: bool = True,
 ) -> ExecutorStatus:
     """The executor's state as stored. ``signal_counts``: where the signal counts come from
     (default: counted now, over every signal stored — the costly part, which the API takes from
-    its short-lived summaries instead)."""
+    its short-lived summaries instead). ``with_last_equity=False``: ``last_equity`` is None
+    (one query fewer, for callers that do not show it)."""
     mode = config.mode
-    with make_session_factory(engine)() as s:
+    with make_read_session_factory(engine)() as s:
         state = ExecutorRepository(s).state(mode)
-        last = ExecutorRepository(s).latest_equity(mode)
+        last = ExecutorRepository(s).latest_equity(mode) if with_last_equity else None
         positions = tuple(PositionRepository(s).open_positions(mode))
         realized, fees = PositionRepository(s).totals(mode)
         orders = tuple(OrderRepository(s).open_orders(mode))
@@ -114,7 +115,7 @@ def executor_status(
 
 def signal_counts(engine: Engine) -> dict[tuple[str, SignalStatus], int]:
     """Stored signals per (strategy, status)."""
-    with make_session_factory(engine)() as s:
+    with make_read_session_factory(engine)() as s:
         return SignalRepository(s).counts()
 
 
@@ -162,59 +163,55 @@ def resume(engine: Engine, config: ExecutorConfig, *, now: datetime) -> Decimal 
 def recent_signals(
     engine: Engine, *, limit: int, status: SignalStatus | None = None, strategy: str | None = None
 ) -> list[Signal]:
-    with make_session_factory(engine)() as s:
+    with make_read_session_factory(engine)() as s:
         return SignalRepository(s).recent(limit, status=status, strategy=strategy)
 
 
 def recent_positions(
     engine: Engine, mode: ExecutionMode, *, include_closed: bool, limit: int
 ) -> list[Position]:
-    with make_session_factory(engine)() as s:
+    with make_read_session_factory(engine)() as s:
         return PositionRepository(s).recent(mode, include_closed=include_closed, limit=limit)
 
 
 @dataclass(frozen=True, slots=True)
 class PositionsOverview:
-    recent: list[Position]
+    """Positions, each with its market's question."""
+
+    recent: list[tuple[Position, str | None]]
     """The newest positions, any status."""
-    open: list[Position]
-    questions: dict[int, str]
-    """The question of each market among them."""
+    open: list[tuple[Position, str | None]]
 
 
 def positions_overview(engine: Engine, mode: ExecutionMode, *, limit: int) -> PositionsOverview:
-    """The newest ``limit`` positions of ``mode``, every open one, and their markets' questions
-    (one session)."""
-    with make_session_factory(engine)() as s:
+    """The newest ``limit`` positions of ``mode`` and every open one, each with its market's
+    question (one session)."""
+    with make_read_session_factory(engine)() as s:
         repo = PositionRepository(s)
-        recent = repo.recent(mode, include_closed=True, limit=limit)
-        open_ = repo.recent(mode, include_closed=False, limit=10_000)
-        questions = MarketRepository(s).questions({p.market_id for p in [*recent, *open_]})
-    return PositionsOverview(recent, open_, questions)
+        recent = repo.recent_with_questions(mode, include_closed=True, limit=limit)
+        open_ = repo.recent_with_questions(mode, include_closed=False, limit=10_000)
+    return PositionsOverview(recent, open_)
 
 
 def recent_fills(
     engine: Engine, mode: ExecutionMode, *, limit: int
-) -> tuple[list[tuple[Fill, str | None]], dict[int, str]]:
-    """Our fills, newest first, each with the strategy of its order; and their markets'
-    questions (one session)."""
-    with make_session_factory(engine)() as s:
-        fills = OrderRepository(s).recent_fills(mode, limit=limit)
-        return fills, MarketRepository(s).questions({f.market_id for f, _ in fills})
+) -> list[tuple[Fill, str | None, str | None]]:
+    """Our fills, newest first, each with the strategy of its order and its market's question."""
+    with make_read_session_factory(engine)() as s:
+        return OrderRepository(s).recent_fills_with_questions(mode, limit=limit)
 
 
 def recent_signals_with_questions(
     engine: Engine, *, limit: int, status: SignalStatus | None = None, strategy: str | None = None
-) -> tuple[list[Signal], dict[int, str]]:
-    """:func:`recent_signals` and their markets' questions (one session)."""
-    with make_session_factory(engine)() as s:
-        found = SignalRepository(s).recent(limit, status=status, strategy=strategy)
-        return found, MarketRepository(s).questions({x.market_id for x in found})
+) -> list[tuple[Signal, str | None]]:
+    """:func:`recent_signals`, each with its market's question."""
+    with make_read_session_factory(engine)() as s:
+        return SignalRepository(s).recent_with_questions(limit, status=status, strategy=strategy)
 
 
 def equity_history(
     engine: Engine, mode: ExecutionMode, *, since: datetime | None = None
 ) -> list[EquityPoint]:
     """Stored equity points of ``mode``, oldest first."""
-    with make_session_factory(engine)() as s:
+    with make_read_session_factory(engine)() as s:
         return ExecutorRepository(s).equity_history(mode, since=since)

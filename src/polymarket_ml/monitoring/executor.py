@@ -25,7 +25,7 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from polymarket_ml.core.enums import SignalStatus
+from polymarket_ml.core.enums import PositionStatus, SignalStatus
 from polymarket_ml.core.errors import (
     ConfigError,
     InvalidInputError,
@@ -82,7 +82,7 @@ def status_report(ctx: MonitoringContext, config: ExecutorConfig) -> ExecutorSta
     counts = partial(
         ctx.summaries.get, ("signal_counts",), partial(control.signal_counts, ctx.engine)
     )
-    st = control.executor_status(ctx.engine, config, signal_counts=counts)
+    st = control.executor_status(ctx.engine, config, signal_counts=counts, with_last_equity=False)
     ex = ctx.executor
     signals: dict[str, int] = {}
     for (_, status), n in st.signals.items():
@@ -119,16 +119,15 @@ def positions_report(
     ctx: MonitoringContext, config: ExecutorConfig, *, limit: int
 ) -> PositionsReport:
     found = control.positions_overview(ctx.engine, config.mode, limit=limit)
-    questions = found.questions
     return PositionsReport(
-        open=[_position(p, questions) for p in found.open],
-        closed=[_position(p, questions) for p in found.recent if p.status.value != "open"],
+        open=[_position(p, question) for p, question in found.open],
+        closed=[_position(p, q) for p, q in found.recent if p.status is not PositionStatus.OPEN],
     )
 
 
 def trades_report(ctx: MonitoringContext, config: ExecutorConfig, *, limit: int) -> TradesReport:
-    fills, questions = control.recent_fills(ctx.engine, config.mode, limit=limit)
-    return TradesReport(trades=[_trade(f, strategy, questions) for f, strategy in fills])
+    fills = control.recent_fills(ctx.engine, config.mode, limit=limit)
+    return TradesReport(trades=[_trade(f, strategy, question) for f, strategy, question in fills])
 
 
 def signals_report(
@@ -138,10 +137,10 @@ def signals_report(
     status: SignalStatus | None = None,
     strategy: str | None = None,
 ) -> SignalsReport:
-    found, questions = control.recent_signals_with_questions(
+    found = control.recent_signals_with_questions(
         ctx.engine, limit=limit, status=status, strategy=strategy
     )
-    return SignalsReport(signals=[_signal(s, questions) for s in found])
+    return SignalsReport(signals=[_signal(s, question) for s, question in found])
 
 
 def equity_report(
@@ -270,11 +269,11 @@ def _strategy_item(registry: StrategyRegistry, name: str) -> StrategyItem:
     )
 
 
-def _position(p: Position, questions: dict[int, str]) -> PositionItem:
+def _position(p: Position, question: str | None) -> PositionItem:
     return PositionItem(
         id=p.id,
         market_id=p.market_id,
-        question=questions.get(p.market_id),
+        question=question,
         token_id=p.token_id,
         outcome=p.outcome.value,
         strategy=p.strategy,
@@ -294,12 +293,12 @@ def _position(p: Position, questions: dict[int, str]) -> PositionItem:
     )
 
 
-def _trade(f: Fill, strategy: str | None, questions: dict[int, str]) -> TradeItem:
+def _trade(f: Fill, strategy: str | None, question: str | None) -> TradeItem:
     return TradeItem(
         id=f.id,
         order_id=f.order_id,
         market_id=f.market_id,
-        question=questions.get(f.market_id),
+        question=question,
         token_id=f.token_id,
         strategy=strategy,
         side=f.side.value,
@@ -313,12 +312,12 @@ def _trade(f: Fill, strategy: str | None, questions: dict[int, str]) -> TradeIte
     )
 
 
-def _signal(s: Signal, questions: dict[int, str]) -> SignalItem:
+def _signal(s: Signal, question: str | None) -> SignalItem:
     return SignalItem(
         id=s.id,
         strategy=s.strategy,
         market_id=s.market_id,
-        question=questions.get(s.market_id),
+        question=question,
         token_id=s.token_id,
         side=s.side.value,
         outcome=s.outcome.value if s.outcome else None,

@@ -7,6 +7,7 @@ collector writes.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -64,3 +65,23 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions that keep loaded objects usable after commit (repositories return values)."""
     return sessionmaker(engine, expire_on_commit=False)
+
+
+@functools.lru_cache(maxsize=8)  # a handful of engines per process; each built once
+def for_reads(engine: Engine) -> Engine:
+    """``engine`` for reading only: each statement runs in its own transaction (autocommit).
+
+    On PostgreSQL this saves the BEGIN and ROLLBACK round trips of a read (two of the four of a
+    one-query read), and a read sees what it saw before: under READ COMMITTED, PostgreSQL's
+    default and ours, every statement of a transaction takes its own snapshot anyway. SQLite's
+    driver begins no transaction for a SELECT in the first place. Writes do not belong here: each
+    statement would commit on its own.
+    """
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
+@functools.lru_cache(maxsize=8)
+def make_read_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for reading only, over :func:`for_reads` (one factory per engine: building one,
+    and the engine's autocommit variant, cost ~0.1 ms a request)."""
+    return sessionmaker(for_reads(engine), expire_on_commit=False)

@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Engine, Label, Select, bindparam, func, selec
 from sqlalchemy.exc import SQLAlchemyError
 
 from polymarket_ml.core.errors import StorageError
+from polymarket_ml.storage.engine import for_reads
 from polymarket_ml.storage.models import MarketRow, SnapshotRow, TaskRunRow, TierTransitionRow
 
 
@@ -53,7 +54,7 @@ def health_figures(engine: Engine, tiers: Sequence[int]) -> HealthFigures:
     Raises StorageError ("could not reach the database: ..." when it does not answer)."""
     tiers = tuple(tiers)
     started = time.perf_counter()
-    with translated_errors("reach the database"), engine.connect() as conn:
+    with translated_errors("reach the database"), for_reads(engine).connect() as conn:
         conn.execute(_PING)
         latency_ms = (time.perf_counter() - started) * 1000
         with translated_errors("read snapshot freshness"):
@@ -121,7 +122,7 @@ def open_market_tokens(engine: Engine, tiers: Collection[int]) -> dict[str, int]
         MarketRow.tier.in_(list(tiers)),
     )
     out: dict[str, int] = {}
-    with translated_errors("read followed tokens"), engine.connect() as conn:
+    with translated_errors("read followed tokens"), for_reads(engine).connect() as conn:
         for market_id, yes, no in conn.execute(query):
             for token in (yes, no):
                 if token:
@@ -152,7 +153,7 @@ class TransitionFigures:
 def tier_transitions(engine: Engine, since: datetime, limit: int) -> TransitionFigures:
     """The transitions at or after ``since``: counted per flow, and the newest ``limit`` (two
     statements on one connection)."""
-    with translated_errors("read tier transitions"), engine.connect() as conn:
+    with translated_errors("read tier transitions"), for_reads(engine).connect() as conn:
         flows = {(a, b): int(n) for a, b, n in conn.execute(_FLOWS, {"since": since})}
         newest = []
         if limit:

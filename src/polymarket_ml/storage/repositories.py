@@ -3,16 +3,26 @@
 No business rules live here (when a tier changes is the collector's decision); repositories only
 turn rows into domain values and back, and run the queries the rest of the system needs with the
 indexes that make them fast. The caller owns the transaction (``with factory.begin() as s``).
+
+Lists of signals, positions, orders and fills are read as plain rows of the columns their core
+type needs (``select(*_SIGNAL_COLUMNS)``), not as ORM objects: the dashboard reads them many times
+a second, and loading ORM objects (identity map, instance state, reference cycles the garbage
+collector has to find) cost several times the query. ``*_with_questions`` join each row's market
+question in the same query. Their statements are built once per shape (``functools.cache``, the
+values as bound parameters): building a statement and its cache key cost SQLAlchemy ~0.3 ms, as
+much as running a small query.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from polymarket_ml.core.enums import (
@@ -79,6 +89,15 @@ _MARKET_METADATA = (
 )
 
 
+# Stored value -> member, for the rows read many at a time (a dict lookup is ~15x cheaper than
+# calling the enum).
+_SIDES = {m.value: m for m in Side}
+_OUTCOMES = {m.value: m for m in Outcome}
+_MODES = {m.value: m for m in ExecutionMode}
+_SIGNAL_STATUSES = {m.value: m for m in SignalStatus}
+_POSITION_STATUSES = {m.value: m for m in PositionStatus}
+
+
 def _opt_tier(value: int | None) -> Tier | None:
     return None if value is None else Tier(value)
 
@@ -120,13 +139,6 @@ class MarketRepository:
     def get_by_id(self, market_id: int) -> Market | None:
         row = self.session.get(MarketRow, market_id)
         return None if row is None else market_from_row(row)
-
-    def questions(self, market_ids: Collection[int]) -> dict[int, str]:
-        """The question of each market of ``market_ids`` that exists."""
-        if not market_ids:
-            return {}
-        query = select(MarketRow.id, MarketRow.question).where(MarketRow.id.in_(market_ids))
-        return {int(i): q for i, q in self.session.execute(query)}
 
     def list_active(self, tier: Tier | None = None) -> list[Market]:
         query = select(MarketRow).where(MarketRow.active.is_(True))
@@ -559,18 +571,26 @@ class SignalRepository:
         status: SignalStatus | None = None,
         strategy: str | None = None,
     ) -> list[Signal]:
-        query = select(SignalRow)
-        if status is not None:
-            query = query.where(SignalRow.status == status.value)
-        if strategy is not None:
-            query = query.where(SignalRow.strategy == strategy)
-        query = query.order_by(SignalRow.created_at.desc(), SignalRow.id.desc()).limit(limit)
-        return [signal_from_row(r) for r in self.session.scalars(query)]
+        query, params = _recent_signals(False, limit, status, strategy)
+        return [signal_from_row(r) for r in self.session.execute(query, params)]
+
+    def recent_with_questions(
+        self,
+        limit: int = 100,
+        *,
+        status: SignalStatus | None = None,
+        strategy: str | None = None,
+    ) -> list[tuple[Signal, str | None]]:
+        """:meth:`recent`, each with its market's question (one query)."""
+        query, params = _recent_signals(True, limit, status, strategy)
+        return [(signal_from_row(r), r.question) for r in self.session.execute(query, params)]
 
     def with_status(self, status: SignalStatus) -> list[Signal]:
         """Every signal in ``status``, oldest first (approved ones wait for their orders)."""
-        query = select(SignalRow).where(SignalRow.status == status.value).order_by(SignalRow.id)
-        return [signal_from_row(r) for r in self.session.scalars(query)]
+        query = (
+            select(*_SIGNAL_COLUMNS).where(SignalRow.status == status.value).order_by(SignalRow.id)
+        )
+        return [signal_from_row(r) for r in self.session.execute(query)]
 
     def counts(self) -> dict[tuple[str, SignalStatus], int]:
         """Signals per (strategy, status)."""
@@ -582,23 +602,94 @@ class SignalRepository:
         return {(strategy, SignalStatus(status)): int(n) for strategy, status, n in rows}
 
 
-def signal_from_row(r: SignalRow) -> Signal:
+_SIGNAL_COLUMNS = (
+    SignalRow.id,
+    SignalRow.strategy,
+    SignalRow.market_id,
+    SignalRow.token_id,
+    SignalRow.side,
+    SignalRow.reason,
+    SignalRow.created_at,
+    SignalRow.price_at_signal,
+    SignalRow.edge,
+    SignalRow.confidence,
+    SignalRow.suggested_size_usd,
+    SignalRow.outcome,
+    SignalRow.is_exit,
+    SignalRow.status,
+    SignalRow.risk_reasons,
+)
+"""What :func:`signal_from_row` reads."""
+
+
+def _recent_signals(
+    with_question: bool, limit: int, status: SignalStatus | None, strategy: str | None
+) -> tuple[Select[*tuple[Any, ...]], dict[str, Any]]:
+    params: dict[str, Any] = {"limit": limit}
+    if status is not None:
+        params["status"] = status.value
+    if strategy is not None:
+        params["strategy"] = strategy
+    return _recent_signals_query(with_question, status is not None, strategy is not None), params
+
+
+@functools.cache
+def _recent_signals_query(
+    with_question: bool, by_status: bool, by_strategy: bool
+) -> Select[*tuple[Any, ...]]:
+    query = (
+        _with_question(_SIGNAL_COLUMNS, SignalRow.market_id)
+        if with_question
+        else select(*_SIGNAL_COLUMNS)
+    )
+    if by_status:
+        query = query.where(SignalRow.status == bindparam("status"))
+    if by_strategy:
+        query = query.where(SignalRow.strategy == bindparam("strategy"))
+    order = (SignalRow.created_at.desc(), SignalRow.id.desc())
+    return query.order_by(*order).limit(bindparam("limit"))
+
+
+def _with_question(columns: Sequence[Any], market_id: Any) -> Select[*tuple[Any, ...]]:
+    """``columns``, and the question of the market ``market_id`` (a column among them) names."""
+    return select(*columns, MarketRow.question).outerjoin(MarketRow, MarketRow.id == market_id)
+
+
+def signal_from_row(row: Sequence[Any]) -> Signal:
+    """A row that starts with :data:`_SIGNAL_COLUMNS`, in their order."""
+    (
+        id_,
+        strategy,
+        market_id,
+        token_id,
+        side,
+        reason,
+        created_at,
+        price_at_signal,
+        edge,
+        confidence,
+        suggested_size_usd,
+        outcome,
+        is_exit,
+        status,
+        risk_reasons,
+    ) = row[: len(_SIGNAL_COLUMNS)]
     return Signal(
-        id=r.id,
-        strategy=r.strategy,
-        market_id=r.market_id,
-        token_id=r.token_id,
-        side=Side(r.side),
-        reason=r.reason,
-        created_at=r.created_at,
-        price_at_signal=r.price_at_signal,
-        edge=r.edge,
-        confidence=r.confidence,
-        suggested_size_usd=r.suggested_size_usd,
-        outcome=Outcome(r.outcome) if r.outcome else None,
-        is_exit=r.is_exit,
-        status=SignalStatus(r.status),
-        risk_reasons=tuple(r.risk_reasons or ()),
+        id=id_,
+        strategy=strategy,
+        market_id=market_id,
+        token_id=token_id,
+        side=_SIDES[side],
+        reason=reason,
+        created_at=created_at,
+        price_at_signal=price_at_signal,
+        edge=edge,
+        confidence=confidence,
+        suggested_size_usd=suggested_size_usd,
+        outcome=_OUTCOMES[outcome] if outcome else None,
+        is_exit=is_exit,
+        status=_SIGNAL_STATUSES[status],
+        risk_reasons=tuple(risk_reasons or ()),
     )
 
 
@@ -633,25 +724,26 @@ class PositionRepository:
         if position.id is None:
             self.session.add(row)
         self.session.flush()
-        return position_from_row(row)
+        return replace(position, id=row.id)  # what position_from_row(row) would give
 
     def open_positions(self, mode: ExecutionMode | None = None) -> list[Position]:
-        query = select(PositionRow).where(PositionRow.status == PositionStatus.OPEN.value)
-        if mode is not None:
-            query = query.where(PositionRow.mode == mode.value)
-        return [position_from_row(r) for r in self.session.scalars(query.order_by(PositionRow.id))]
+        query = _open_positions_query(mode is not None)
+        params = {} if mode is None else {"mode": mode.value}
+        return [position_from_row(r) for r in self.session.execute(query, params)]
 
     def recent(
         self, mode: ExecutionMode | None = None, *, include_closed: bool = True, limit: int = 100
     ) -> list[Position]:
         """Positions, newest first; only the open ones unless ``include_closed``."""
-        query = select(PositionRow)
-        if mode is not None:
-            query = query.where(PositionRow.mode == mode.value)
-        if not include_closed:
-            query = query.where(PositionRow.status == PositionStatus.OPEN.value)
-        query = query.order_by(PositionRow.opened_at.desc(), PositionRow.id.desc()).limit(limit)
-        return [position_from_row(r) for r in self.session.scalars(query)]
+        query, params = _recent_positions(False, mode, include_closed, limit)
+        return [position_from_row(r) for r in self.session.execute(query, params)]
+
+    def recent_with_questions(
+        self, mode: ExecutionMode | None = None, *, include_closed: bool = True, limit: int = 100
+    ) -> list[tuple[Position, str | None]]:
+        """:meth:`recent`, each with its market's question (one query)."""
+        query, params = _recent_positions(True, mode, include_closed, limit)
+        return [(position_from_row(r), r.question) for r in self.session.execute(query, params)]
 
     def totals(self, mode: ExecutionMode) -> tuple[Decimal, Decimal]:
         """Realized P&L and fees summed over every position of ``mode`` (open or not).
@@ -659,45 +751,121 @@ class PositionRepository:
         Summed by PostgreSQL (``NUMERIC`` sums are exact); on SQLite in Python, since SQLite
         adds NUMERIC values as floats, which is not exact.
         """
-        p = PositionRow
+        params = {"mode": mode.value}
         if self.session.get_bind().dialect.name == "postgresql":
-            realized, fees = self.session.execute(
-                select(
-                    func.coalesce(func.sum(p.realized_pnl_usd), 0),
-                    func.coalesce(func.sum(p.fees_usd), 0),
-                ).where(p.mode == mode.value)
-            ).one()
+            realized, fees = self.session.execute(_POSITION_SUMS, params).one()
             return Decimal(realized), Decimal(fees)
-        rows = self.session.execute(
-            select(PositionRow.realized_pnl_usd, PositionRow.fees_usd).where(
-                PositionRow.mode == mode.value
-            )
-        ).all()
+        rows = self.session.execute(_POSITION_AMOUNTS, params).all()
         return (
             sum((r for r, _ in rows), Decimal(0)),
             sum((f for _, f in rows), Decimal(0)),
         )
 
 
-def position_from_row(row: PositionRow) -> Position:
+_POSITION_COLUMNS = (
+    PositionRow.id,
+    PositionRow.market_id,
+    PositionRow.token_id,
+    PositionRow.outcome,
+    PositionRow.strategy,
+    PositionRow.mode,
+    PositionRow.size,
+    PositionRow.entry_price,
+    PositionRow.cost_basis_usd,
+    PositionRow.opened_at,
+    PositionRow.status,
+    PositionRow.current_price,
+    PositionRow.realized_pnl_usd,
+    PositionRow.fees_usd,
+    PositionRow.closed_at,
+    PositionRow.exit_reason,
+    PositionRow.exit_price,
+)
+"""What :func:`position_from_row` reads."""
+
+
+def _recent_positions(
+    with_question: bool, mode: ExecutionMode | None, include_closed: bool, limit: int
+) -> tuple[Select[*tuple[Any, ...]], dict[str, Any]]:
+    params: dict[str, Any] = {"limit": limit}
+    if mode is not None:
+        params["mode"] = mode.value
+    return _recent_positions_query(with_question, mode is not None, include_closed), params
+
+
+@functools.cache
+def _recent_positions_query(
+    with_question: bool, by_mode: bool, include_closed: bool
+) -> Select[*tuple[Any, ...]]:
+    query = (
+        _with_question(_POSITION_COLUMNS, PositionRow.market_id)
+        if with_question
+        else select(*_POSITION_COLUMNS)
+    )
+    if by_mode:
+        query = query.where(PositionRow.mode == bindparam("mode"))
+    if not include_closed:
+        query = query.where(PositionRow.status == PositionStatus.OPEN.value)
+    order = (PositionRow.opened_at.desc(), PositionRow.id.desc())
+    return query.order_by(*order).limit(bindparam("limit"))
+
+
+@functools.cache
+def _open_positions_query(by_mode: bool) -> Select[*tuple[Any, ...]]:
+    query = select(*_POSITION_COLUMNS).where(PositionRow.status == PositionStatus.OPEN.value)
+    if by_mode:
+        query = query.where(PositionRow.mode == bindparam("mode"))
+    return query.order_by(PositionRow.id)
+
+
+_POSITION_SUMS = select(
+    func.coalesce(func.sum(PositionRow.realized_pnl_usd), 0),
+    func.coalesce(func.sum(PositionRow.fees_usd), 0),
+).where(PositionRow.mode == bindparam("mode"))
+_POSITION_AMOUNTS = select(PositionRow.realized_pnl_usd, PositionRow.fees_usd).where(
+    PositionRow.mode == bindparam("mode")
+)
+
+
+def position_from_row(row: Sequence[Any]) -> Position:
+    """A row that starts with :data:`_POSITION_COLUMNS`, in their order."""
+    (
+        id_,
+        market_id,
+        token_id,
+        outcome,
+        strategy,
+        mode,
+        size,
+        entry_price,
+        cost_basis_usd,
+        opened_at,
+        status,
+        current_price,
+        realized_pnl_usd,
+        fees_usd,
+        closed_at,
+        exit_reason,
+        exit_price,
+    ) = row[: len(_POSITION_COLUMNS)]
     return Position(
-        id=row.id,
-        market_id=row.market_id,
-        token_id=row.token_id,
-        outcome=Outcome(row.outcome),
-        strategy=row.strategy,
-        mode=ExecutionMode(row.mode),
-        size=row.size,
-        entry_price=row.entry_price,
-        cost_basis_usd=row.cost_basis_usd,
-        opened_at=row.opened_at,
-        status=PositionStatus(row.status),
-        current_price=row.current_price,
-        realized_pnl_usd=row.realized_pnl_usd,
-        fees_usd=row.fees_usd,
-        closed_at=row.closed_at,
-        exit_reason=row.exit_reason,
-        exit_price=row.exit_price,
+        id=id_,
+        market_id=market_id,
+        token_id=token_id,
+        outcome=_OUTCOMES[outcome],
+        strategy=strategy,
+        mode=_MODES[mode],
+        size=size,
+        entry_price=entry_price,
+        cost_basis_usd=cost_basis_usd,
+        opened_at=opened_at,
+        status=_POSITION_STATUSES[status],
+        current_price=current_price,
+        realized_pnl_usd=realized_pnl_usd,
+        fees_usd=fees_usd,
+        closed_at=closed_at,
+        exit_reason=exit_reason,
+        exit_price=exit_price,
     )
 
 
@@ -750,10 +918,9 @@ class OrderRepository:
             row.reject_reason = reject_reason
 
     def open_orders(self, mode: ExecutionMode | None = None) -> list[Order]:
-        query = select(OrderRow).where(OrderRow.status.in_(_LIVE_ORDER_STATUSES))
-        if mode is not None:
-            query = query.where(OrderRow.mode == mode.value)
-        return [order_from_row(r) for r in self.session.scalars(query.order_by(OrderRow.id))]
+        query = _open_orders_query(mode is not None)
+        params = {} if mode is None else {"mode": mode.value}
+        return [order_from_row(r) for r in self.session.execute(query, params)]
 
     def cancel_open(self, mode: ExecutionMode, *, now: datetime, reason: str) -> int:
         """Mark every open order of ``mode`` cancelled; return how many were."""
@@ -785,37 +952,91 @@ class OrderRepository:
         return row.id
 
     def fills(self, order_id: int) -> list[Fill]:
-        query = select(FillRow).where(FillRow.order_id == order_id).order_by(FillRow.id)
-        return [fill_from_row(r) for r in self.session.scalars(query)]
+        query = select(*_FILL_COLUMNS).where(FillRow.order_id == order_id).order_by(FillRow.id)
+        return [fill_from_row(r) for r in self.session.execute(query)]
 
     def recent_fills(self, mode: ExecutionMode, *, limit: int) -> list[tuple[Fill, str | None]]:
         """Our fills of ``mode``, newest first, each with its order's strategy."""
-        query = (
-            select(FillRow, OrderRow.strategy)
-            .join(OrderRow, OrderRow.id == FillRow.order_id)
-            .where(FillRow.mode == mode.value)
-            .order_by(FillRow.filled_at.desc(), FillRow.id.desc())
-            .limit(limit)
-        )
-        return [(fill_from_row(r), strategy) for r, strategy in self.session.execute(query)]
+        params = {"mode": mode.value, "limit": limit}
+        query = _recent_fills_query(with_question=False)
+        return [(fill_from_row(r), r.strategy) for r in self.session.execute(query, params)]
+
+    def recent_fills_with_questions(
+        self, mode: ExecutionMode, *, limit: int
+    ) -> list[tuple[Fill, str | None, str | None]]:
+        """:meth:`recent_fills`: each fill, its order's strategy and its market's question (one
+        query)."""
+        params = {"mode": mode.value, "limit": limit}
+        query = _recent_fills_query(with_question=True)
+        return [
+            (fill_from_row(r), r.strategy, r.question) for r in self.session.execute(query, params)
+        ]
 
 
-def fill_from_row(r: FillRow) -> Fill:
+_FILL_COLUMNS = (
+    FillRow.id,
+    FillRow.order_id,
+    FillRow.market_id,
+    FillRow.token_id,
+    FillRow.side,
+    FillRow.price,
+    FillRow.size,
+    FillRow.fee_usd,
+    FillRow.filled_at,
+    FillRow.mode,
+    FillRow.is_maker,
+    FillRow.exchange_trade_id,
+    FillRow.slippage,
+    FillRow.received_at,
+)
+"""What :func:`fill_from_row` reads."""
+
+
+@functools.cache
+def _recent_fills_query(*, with_question: bool) -> Select[*tuple[Any, ...]]:
+    columns = (*_FILL_COLUMNS, OrderRow.strategy)
+    query = _with_question(columns, FillRow.market_id) if with_question else select(*columns)
+    return (
+        query.join(OrderRow, OrderRow.id == FillRow.order_id)
+        .where(FillRow.mode == bindparam("mode"))
+        .order_by(FillRow.filled_at.desc(), FillRow.id.desc())
+        .limit(bindparam("limit"))
+    )
+
+
+def fill_from_row(row: Sequence[Any]) -> Fill:
+    """A row that starts with :data:`_FILL_COLUMNS`, in their order."""
+    (
+        id_,
+        order_id,
+        market_id,
+        token_id,
+        side,
+        price,
+        size,
+        fee_usd,
+        filled_at,
+        mode,
+        is_maker,
+        exchange_trade_id,
+        slippage,
+        received_at,
+    ) = row[: len(_FILL_COLUMNS)]
     return Fill(
-        id=r.id,
-        order_id=r.order_id,
-        market_id=r.market_id,
-        token_id=r.token_id,
-        side=Side(r.side),
-        price=r.price,
-        size=r.size,
-        fee_usd=r.fee_usd,
-        filled_at=r.filled_at,
-        mode=ExecutionMode(r.mode),
-        is_maker=r.is_maker,
-        exchange_trade_id=r.exchange_trade_id,
-        slippage=r.slippage,
-        received_at=r.received_at,
+        id=id_,
+        order_id=order_id,
+        market_id=market_id,
+        token_id=token_id,
+        side=_SIDES[side],
+        price=price,
+        size=size,
+        fee_usd=fee_usd,
+        filled_at=filled_at,
+        mode=_MODES[mode],
+        is_maker=is_maker,
+        exchange_trade_id=exchange_trade_id,
+        slippage=slippage,
+        received_at=received_at,
     )
 
 
@@ -826,27 +1047,81 @@ _LIVE_ORDER_STATUSES = (
 )
 
 
-def order_from_row(r: OrderRow) -> Order:
+@functools.cache
+def _open_orders_query(by_mode: bool) -> Select[*tuple[Any, ...]]:
+    query = select(*_ORDER_COLUMNS).where(OrderRow.status.in_(_LIVE_ORDER_STATUSES))
+    if by_mode:
+        query = query.where(OrderRow.mode == bindparam("mode"))
+    return query.order_by(OrderRow.id)
+
+
+_ORDER_COLUMNS = (
+    OrderRow.id,
+    OrderRow.client_order_id,
+    OrderRow.market_id,
+    OrderRow.token_id,
+    OrderRow.side,
+    OrderRow.price,
+    OrderRow.size,
+    OrderRow.order_type,
+    OrderRow.mode,
+    OrderRow.status,
+    OrderRow.created_at,
+    OrderRow.updated_at,
+    OrderRow.filled_size,
+    OrderRow.exchange_order_id,
+    OrderRow.signal_id,
+    OrderRow.strategy,
+    OrderRow.post_only,
+    OrderRow.expires_at,
+    OrderRow.reject_reason,
+)
+"""What :func:`order_from_row` reads."""
+
+
+def order_from_row(row: Sequence[Any]) -> Order:
+    """A row that starts with :data:`_ORDER_COLUMNS`, in their order."""
+    (
+        id_,
+        client_order_id,
+        market_id,
+        token_id,
+        side,
+        price,
+        size,
+        order_type,
+        mode,
+        status,
+        created_at,
+        updated_at,
+        filled_size,
+        exchange_order_id,
+        signal_id,
+        strategy,
+        post_only,
+        expires_at,
+        reject_reason,
+    ) = row[: len(_ORDER_COLUMNS)]
     return Order(
-        id=r.id,
-        client_order_id=r.client_order_id,
-        market_id=r.market_id,
-        token_id=r.token_id,
-        side=Side(r.side),
-        price=r.price,
-        size=r.size,
-        order_type=OrderType(r.order_type),
-        mode=ExecutionMode(r.mode),
-        status=OrderStatus(r.status),
-        created_at=r.created_at,
-        updated_at=r.updated_at,
-        filled_size=r.filled_size,
-        exchange_order_id=r.exchange_order_id,
-        signal_id=r.signal_id,
-        strategy=r.strategy,
-        post_only=r.post_only,
-        expires_at=r.expires_at,
-        reject_reason=r.reject_reason,
+        id=id_,
+        client_order_id=client_order_id,
+        market_id=market_id,
+        token_id=token_id,
+        side=_SIDES[side],
+        price=price,
+        size=size,
+        order_type=OrderType(order_type),
+        mode=_MODES[mode],
+        status=OrderStatus(status),
+        created_at=created_at,
+        updated_at=updated_at,
+        filled_size=filled_size,
+        exchange_order_id=exchange_order_id,
+        signal_id=signal_id,
+        strategy=strategy,
+        post_only=post_only,
+        expires_at=expires_at,
+        reject_reason=reject_reason,
     )
 
 

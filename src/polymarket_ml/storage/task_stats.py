@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Engine, Select, and_, bindparam, func, select
 from sqlalchemy.orm import aliased
 
 from polymarket_ml.core.enums import TaskStatus
+from polymarket_ml.storage.engine import for_reads
 from polymarket_ml.storage.models import TaskRunRow
 from polymarket_ml.storage.monitoring import as_utc, newest_snapshots, translated_errors
 from polymarket_ml.storage.types import UTCDateTime
@@ -53,7 +54,7 @@ def task_run_stats(engine: Engine, since: datetime) -> list[TaskRunStats]:
     """Per task name and tier, of the runs started at or after ``since``: runs by status,
     duration percentiles of the runs that finished (successfully or not), the last error;
     ordered by task name, then tier (none first)."""
-    with translated_errors("read task activity"), engine.connect() as conn:
+    with translated_errors("read task activity"), for_reads(engine).connect() as conn:
         if engine.dialect.name == "postgresql":
             return _stats_postgres(conn, since)
         return _stats_portable(conn, since)
@@ -217,7 +218,7 @@ def metrics_figures(
     statement), and the newest snapshot per tier, on one connection."""
     n = len(_STATUSES)
     tasks = []
-    with translated_errors("read task metrics"), engine.connect() as conn:
+    with translated_errors("read task metrics"), for_reads(engine).connect() as conn:
         for result_row in conn.execute(_metrics_statement(tuple(bounds_ms)), {"since": since}):
             row: tuple[Any, ...] = tuple(result_row)
             tasks.append(
