@@ -260,7 +260,8 @@ class ApiSettings(_Group):
         default=1.0,
         ge=0,
         le=60,
-        description="How old task activity and signal counts served by the API may be (0: fresh)",
+        description="How old task activity, signal counts and /metrics' task and snapshot "
+        "figures served by the API may be (0: fresh)",
     )
 
 

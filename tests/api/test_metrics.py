@@ -10,11 +10,11 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import Engine
 
 from polymarket_ml.core.clock import FakeClock
-from polymarket_ml.core.enums import Tier
+from polymarket_ml.core.enums import TaskStatus, Tier
 from polymarket_ml.settings import Settings
 from polymarket_ml.sources.polymarket.breaker import BreakerRegistry
 from tests.api.conftest import NOW, MakeApp
-from tests.api.support import seed_markets, seed_snapshots, seed_task_runs
+from tests.api.support import add_run, seed_markets, seed_snapshots, seed_task_runs
 from tests.api.test_monitoring import offline_collector
 
 
@@ -71,6 +71,30 @@ def test_metrics_report_task_runs_of_the_last_hour_and_snapshot_age(
     assert got.get(f"{hist}_bucket", task="snapshot", tier="T4", le="0.5") == 5
     assert got.get("pmml_snapshot_age_seconds", tier="T4") == 12
     assert got.get("pmml_database_up") == 1
+
+
+def test_the_database_figures_are_aggregated_at_most_once_per_summary_age(
+    engine: Engine, make_app: MakeApp, settings: Settings
+) -> None:
+    """Every scraper and dashboard asks at once: the task-run aggregates are computed once per
+    ``PMML_API_SUMMARY_MAX_AGE_SECS`` for all of them; the HTTP counters stay live."""
+    hour = settings.model_copy(
+        update={"api": settings.api.model_copy(update={"api_summary_max_age_secs": 3600})}
+    )
+    seed_task_runs(engine)
+    with TestClient(make_app(settings=hour)) as api:
+        before = Scrape(api.get("/metrics").text)
+        add_run(engine, "snapshot", TaskStatus.SUCCESS, started=NOW, duration_ms=50, tier=Tier.T4)
+        after = Scrape(api.get("/metrics").text)
+    with TestClient(make_app()) as other_process:
+        fresh = Scrape(other_process.get("/metrics").text)
+
+    success = {"task": "snapshot", "tier": "T4", "status": "success"}
+    assert before.get("pmml_task_runs_last_hour", **success) == 4
+    assert after.get("pmml_task_runs_last_hour", **success) == 4  # an hour may pass
+    assert fresh.get("pmml_task_runs_last_hour", **success) == 5
+    scraped = {"method": "GET", "route": "/metrics", "status": "200"}
+    assert after.get("pmml_http_requests_total", **scraped) == 1  # the first scrape, counted
 
 
 def test_metrics_read_the_live_collector_and_breakers(

@@ -158,11 +158,17 @@ def _live_families(ctx: MonitoringContext) -> Iterable[Metric]:
 
 
 def _stored_families(ctx: MonitoringContext) -> list[Metric]:
+    """The database's figures: aggregates over the last hour's task runs, computed at most once
+    per ``api_summary_max_age_secs`` for every scraper (:mod:`..monitoring.summary_cache`)."""
     now = ctx.clock.now()
     up = GaugeMetricFamily("pmml_database_up", "1 when the database answers")
+    tiers = [int(t) for t in Tier]
     try:
-        figures = task_stats.metrics_figures(
-            ctx.engine, now - TASK_WINDOW, _BOUNDS_MS, [int(t) for t in Tier]
+        figures = ctx.summaries.get(
+            ("metrics_figures",),
+            lambda: task_stats.metrics_figures(
+                ctx.engine, ctx.clock.now() - TASK_WINDOW, _BOUNDS_MS, tiers
+            ),
         )
     except StorageError:
         up.add_metric([], 0.0)
