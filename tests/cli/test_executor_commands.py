@@ -15,9 +15,9 @@ from polymarket_ml.cli.main import app
 from polymarket_ml.core.enums import ExecutionMode
 from polymarket_ml.executor.engine import Executor
 from polymarket_ml.storage.engine import make_engine, make_session_factory
+from polymarket_ml.storage.executor_repositories import ExecutorRepository
 from polymarket_ml.storage.migrate import upgrade
 from polymarket_ml.storage.models import OrderRow
-from polymarket_ml.storage.repositories import ExecutorRepository
 from tests.executor.test_engine import _book, _config, _setup
 
 CONFIG = """

@@ -22,12 +22,9 @@ from polymarket_ml.executor.config import ExecutorConfig, parse_executor_config
 from polymarket_ml.executor.engine import Executor, equity_identity_gaps
 from polymarket_ml.storage.bulk import write_orderbook_snapshots, write_trades
 from polymarket_ml.storage.engine import make_session_factory
+from polymarket_ml.storage.executor_repositories import ExecutorRepository, PositionRepository
 from polymarket_ml.storage.models import FillRow, OrderRow, SignalRow
-from polymarket_ml.storage.repositories import (
-    ExecutorRepository,
-    MarketRepository,
-    PositionRepository,
-)
+from polymarket_ml.storage.repositories import MarketRepository
 from tests.executor.support import NOW, d, levels
 
 YES, NO = "0xm1-yes", "0xm1-no"

@@ -30,8 +30,9 @@ from polymarket_ml.sim.faults import FaultKind, FaultRule
 from polymarket_ml.sim.market import SimMarket
 from polymarket_ml.storage.bulk import write_orderbook_snapshots
 from polymarket_ml.storage.engine import make_engine, make_session_factory
+from polymarket_ml.storage.executor_repositories import ExecutorRepository
 from polymarket_ml.storage.models import FillRow, OrderRow, SignalRow
-from polymarket_ml.storage.repositories import ExecutorRepository, MarketRepository
+from polymarket_ml.storage.repositories import MarketRepository
 from tests.executor.live_env import SimThread, live, new_key
 
 D = Decimal

@@ -16,8 +16,8 @@ from polymarket_ml.executor.config import load_executor_config
 from polymarket_ml.executor.engine import equity_identity_gaps
 from polymarket_ml.runtime.up import UpOptions, default_sqlite_url, run_up
 from polymarket_ml.storage.engine import make_engine, make_session_factory
+from polymarket_ml.storage.executor_repositories import ExecutorRepository
 from polymarket_ml.storage.models import FillRow, OrderRow, PositionRow, SignalRow
-from polymarket_ml.storage.repositories import ExecutorRepository
 from tests.runtime.test_up import settings_for
 
 DEMO_CONFIG = Path(__file__).resolve().parents[2] / "executor_config.yaml"

@@ -31,13 +31,15 @@ from polymarket_ml.core.types import (
     TierTransition,
 )
 from polymarket_ml.storage.engine import make_session_factory
-from polymarket_ml.storage.models import MarketRow
-from polymarket_ml.storage.repositories import (
+from polymarket_ml.storage.executor_repositories import (
     ExecutorRepository,
-    MarketRepository,
     OrderRepository,
     PositionRepository,
     SignalRepository,
+)
+from polymarket_ml.storage.models import MarketRow
+from polymarket_ml.storage.repositories import (
+    MarketRepository,
     TaskRunRepository,
     TierTransitionRepository,
 )

@@ -30,13 +30,13 @@ from polymarket_ml.storage.engine import (
     make_read_session_factory,
     make_session_factory,
 )
-from polymarket_ml.storage.models import FillRow, OrderRow, PositionRow, SignalRow
-from polymarket_ml.storage.repositories import (
+from polymarket_ml.storage.executor_repositories import (
     ExecutorRepository,
     OrderRepository,
     PositionRepository,
     SignalRepository,
 )
+from polymarket_ml.storage.models import FillRow, OrderRow, PositionRow, SignalRow
 from tests.storage.conftest import NOW, add_market
 
 PAPER, LIVE = ExecutionMode.PAPER, ExecutionMode.LIVE

@@ -21,7 +21,7 @@ from polymarket_ml.core.types import EquityPoint, Fill, Order, Position, Signal
 from polymarket_ml.executor.config import ExecutorConfig
 from polymarket_ml.executor.portfolio import value_of
 from polymarket_ml.storage.engine import make_read_session_factory, make_session_factory
-from polymarket_ml.storage.repositories import (
+from polymarket_ml.storage.executor_repositories import (
     ExecutorRepository,
     OrderRepository,
     PositionRepository,

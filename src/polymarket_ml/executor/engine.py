@@ -94,13 +94,15 @@ from polymarket_ml.executor.sizing import MarketLimits, size_entry, size_exit
 from polymarket_ml.executor.strategies.base import MarketView, safe_scan, safe_should_exit
 from polymarket_ml.executor.strategies.registry import BUILT_IN, StrategyRegistry
 from polymarket_ml.storage.engine import make_session_factory
-from polymarket_ml.storage.repositories import (
+from polymarket_ml.storage.executor_repositories import (
     ExecutorRepository,
-    MarketRepository,
-    OrderbookRepository,
     OrderRepository,
     PositionRepository,
     SignalRepository,
+)
+from polymarket_ml.storage.repositories import (
+    MarketRepository,
+    OrderbookRepository,
     SnapshotRepository,
     TradeRepository,
 )
