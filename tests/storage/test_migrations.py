@@ -76,6 +76,7 @@ def test_indexes_serve_the_hot_queries(engine: Engine) -> None:
     assert ("market_id", "timestamp") in indexed("trades")  # trades of a market in a window
     assert ("dedup_key",) in indexed("trades")
     assert ("status", "mode") in indexed("positions")  # open positions
+    assert ("mode", "opened_at") in indexed("positions")  # the newest positions (the API)
 
 
 def test_orderbook_levels_are_jsonb_on_postgresql(engine: Engine) -> None:

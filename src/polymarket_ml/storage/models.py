@@ -304,7 +304,10 @@ class PositionRow(Base):
     exit_price: Mapped[Decimal | None] = mapped_column(PRICE)
     exit_reason: Mapped[str | None] = mapped_column(String(64))
 
-    __table_args__ = (Index("ix_positions_status_mode", "status", "mode"),)
+    __table_args__ = (
+        Index("ix_positions_status_mode", "status", "mode"),
+        Index("ix_positions_mode_opened_at", "mode", "opened_at"),  # the newest, for the API
+    )
 
 
 class OrderRow(Base):
