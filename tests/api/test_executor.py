@@ -16,7 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from polymarket_ml.core.clock import FakeClock
+from polymarket_ml.core.clock import Clock, FakeClock
 from polymarket_ml.core.enums import Side
 from polymarket_ml.core.types import Market, OrderbookSnapshot
 from polymarket_ml.executor.config import (
@@ -56,29 +56,30 @@ def _config() -> ExecutorConfig:
     )
 
 
-def _seed(engine: Engine, clock: FakeClock) -> int:
+def _seed(engine: Engine, clock: Clock) -> int:
+    """A market closing 10 hours after ``clock.now()`` whose YES asks 0.95 (longshot_yes buys
+    it), with both books stored at that time."""
+    now = clock.now()
     market = Market(
         condition_id="0xm1",
         question=QUESTION,
         yes_token_id=YES,
         no_token_id=NO,
-        end_date=NOW + timedelta(hours=10),
+        end_date=now + timedelta(hours=10),
         tick_size=d("0.01"),
         min_order_size=d(5),
-        tracking_started_at=NOW,
+        tracking_started_at=now,
     )
     with make_session_factory(engine).begin() as s:
-        market_id = MarketRepository(s).upsert(market, now=NOW).id
+        market_id = MarketRepository(s).upsert(market, now=now).id
     assert market_id is not None
     write_orderbook_snapshots(
         engine,
         [
             OrderbookSnapshot(
-                market_id, YES, clock.now(), levels(("0.93", "500")), levels(("0.95", "500"))
+                market_id, YES, now, levels(("0.93", "500")), levels(("0.95", "500"))
             ),
-            OrderbookSnapshot(
-                market_id, NO, clock.now(), levels(("0.05", "500")), levels(("0.07", "500"))
-            ),
+            OrderbookSnapshot(market_id, NO, now, levels(("0.05", "500")), levels(("0.07", "500"))),
         ],
     )
     return market_id

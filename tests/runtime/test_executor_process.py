@@ -11,7 +11,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,14 +19,12 @@ from sqlalchemy import Engine, func, select
 
 from polymarket_ml.api.app import create_app
 from polymarket_ml.api.state import ApiState
-from polymarket_ml.core.types import Market, OrderbookSnapshot
+from polymarket_ml.core.clock import SystemClock
 from polymarket_ml.settings import load_settings
-from polymarket_ml.storage.bulk import write_orderbook_snapshots
-from polymarket_ml.storage.engine import make_engine, make_session_factory
+from polymarket_ml.storage.engine import make_engine
 from polymarket_ml.storage.migrate import upgrade
 from polymarket_ml.storage.models import EquityHistoryRow, SignalRow
-from polymarket_ml.storage.repositories import MarketRepository
-from tests.executor.support import d, levels
+from tests.api.test_executor import _seed
 from tests.services import REDIS_URL, fresh_redis
 
 TOKEN = "executor-process-token"
@@ -95,35 +92,6 @@ def wait_for(check: Callable[[], bool], what: str, log: Path) -> None:
         time.sleep(0.1)
 
 
-def seed_a_longshot(engine: Engine) -> None:
-    """A market closing in 10 hours whose YES asks 0.95: longshot_yes buys it."""
-    now = datetime.now(UTC)
-    market = Market(
-        condition_id="0xm1",
-        question="Will it?",
-        yes_token_id="0xm1-yes",
-        no_token_id="0xm1-no",
-        end_date=now + timedelta(hours=10),
-        tick_size=d("0.01"),
-        min_order_size=d(5),
-        tracking_started_at=now,
-    )
-    with make_session_factory(engine).begin() as s:
-        market_id = MarketRepository(s).upsert(market, now=now).id
-    assert market_id is not None
-    write_orderbook_snapshots(
-        engine,
-        [
-            OrderbookSnapshot(
-                market_id, "0xm1-yes", now, levels(("0.93", "500")), levels(("0.95", "500"))
-            ),
-            OrderbookSnapshot(
-                market_id, "0xm1-no", now, levels(("0.05", "500")), levels(("0.07", "500"))
-            ),
-        ],
-    )
-
-
 def signals(engine: Engine) -> int:
     with engine.connect() as conn:
         return int(conn.scalar(select(func.count(SignalRow.id))) or 0)
@@ -151,7 +119,7 @@ def test_a_strategy_switched_on_the_api_reaches_pmml_executor_at_its_next_scan(
             "the executor to take the switch",
             executor_log,
         )
-        seed_a_longshot(engine)
+        _seed(engine, SystemClock())  # a book that longshot_yes buys, stored now
         before = scans(engine)
         wait_for(lambda: scans(engine) >= before + 3, "three scans", executor_log)
         silent = signals(engine)  # after three scans of a book that longshot_yes would buy
