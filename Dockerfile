@@ -16,7 +16,11 @@ COPY requirements.lock ./
 RUN pip install --no-cache-dir -r requirements.lock
 COPY pyproject.toml README.md executor_config.yaml ./
 COPY src/ src/
-RUN pip install --no-cache-dir --no-deps --no-build-isolation .
+# gcc builds the C accelerators of the market channel, then goes: the image keeps the .so files
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev \
+    && pip install --no-cache-dir --no-deps --no-build-isolation . \
+    && python -c "import polymarket_ml.core._orderbook_c, polymarket_ml.sources.polymarket._parse_c" \
+    && apt-get purge -y gcc libc6-dev && apt-get autoremove -y && rm -rf /var/lib/apt/lists/*
 COPY --from=dashboard /build/dashboard/dist /app/dashboard/dist
 RUN useradd --create-home --uid 10001 pmml && mkdir -p /data && chown pmml /data
 USER pmml

@@ -11,6 +11,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
+# The C accelerators of the market channel (optional: without a C compiler the Python code runs).
+ACCEL_SRC := $(wildcard src/polymarket_ml/*/*.c src/polymarket_ml/*/*/*.c)
+ACCEL := $(VENV)/.accelerators
+CC_FOUND := $(shell command -v $${CC:-cc} 2>/dev/null)
+
 DASH := dashboard
 NODE := $(shell command -v node)
 DASH_SRC := $(shell find $(DASH)/src -type f 2>/dev/null) $(DASH)/index.html $(DASH)/vite.config.ts $(DASH)/tsconfig.json
@@ -36,7 +41,7 @@ help:
 	@echo "make up     - run everything against the real Polymarket"
 	@echo "make format - apply ruff format and safe fixes"
 
-venv: $(STAMP)
+venv: $(ACCEL)
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "polymarket-ml needs Python 3.11 or newer; set PYTHON=/path/to/python3.11")'
@@ -44,7 +49,14 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-	@touch $(STAMP)
+	@touch $(STAMP) $(ACCEL)
+
+# Rebuilt when a .c file changes; says so plainly when they could not be built.
+$(ACCEL): $(STAMP) $(ACCEL_SRC)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $(ACCEL)
+	@$(BIN)/python -c 'import polymarket_ml.core._orderbook_c, polymarket_ml.sources.polymarket._parse_c' 2>/dev/null \
+	  || echo "WARNING: the C accelerators were not built (no C compiler?): the collector decodes the market channel about 2.5x slower. Install gcc (Debian: apt install gcc) and run make again."
 
 $(DASH_MODULES): $(DASH)/package.json $(DASH)/package-lock.json
 	cd $(DASH) && npm ci --no-audit --no-fund
@@ -56,8 +68,8 @@ $(DASH_DIST): $(DASH_MODULES) $(DASH_SRC)
 
 dashboard: $(DASH_DIST)
 
-test: $(STAMP) $(DASHBOARD)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+test: $(ACCEL) $(DASHBOARD)
+	PMML_REQUIRE_ACCELERATOR=$(if $(CC_FOUND),1,0) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
@@ -83,14 +95,15 @@ ifneq ($(NODE),)
 endif
 	$(MAKE) --no-print-directory test
 
-bench: $(STAMP)
+bench: $(ACCEL)
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
-demo: $(STAMP) $(DASHBOARD)
+demo: $(ACCEL) $(DASHBOARD)
 	$(BIN)/pmml up --sim --speed $(DEMO_SPEED) --markets $(DEMO_MARKETS)
 
-up: $(STAMP) $(DASHBOARD)
+up: $(ACCEL) $(DASHBOARD)
 	$(BIN)/pmml up
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache build src/*.egg-info $(DASH)/dist $(DASH)/node_modules
+	find src -name '*.so' -delete

@@ -5,7 +5,8 @@ tokens of 100 binary markets, 70% ``price_change`` / 20% ``last_trade_price`` / 
 with mirrored YES/NO books, ``best_bid``/``best_ask`` consistent with the books, bids ascending
 and asks descending like the real server. Reports messages/s for decode + parse + apply, beside
 the ceiling of a bare msgspec decode of the same frames into the wire structs measured in the same
-run, and the ratio of the two; then the same for each message type alone.
+run, and the ratio of the two; then the same for each message type alone, and for the Python
+reference code (the C accelerators switched off) over the first 200,000 messages.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from datetime import UTC, datetime
 
 import msgspec
 
+from polymarket_ml.core import orderbook
 from polymarket_ml.core.orderbook import BookRegistry
+from polymarket_ml.sources.polymarket import parse
 from polymarket_ml.sources.polymarket.parse import decode_market_frame
 from polymarket_ml.sources.polymarket.wire_ws import MarketFrame
 
@@ -25,6 +28,7 @@ MARKETS = 100  # two tokens each
 TICKS = 100  # prices in cents
 INITIAL_DUMP = 2 * MARKETS  # the first frames: one book per token
 CHUNK = 20_000  # frames timed in turns by the ceiling and the full path
+PYTHON_SAMPLE = 200_000  # frames through the Python reference code
 
 
 def _token(rng: random.Random) -> str:
@@ -210,6 +214,27 @@ def _rate_line(label: str, count: int, ceiling_s: float, elapsed_s: float) -> st
     )
 
 
+def _accelerators() -> str:
+    if parse.accelerator_in_use() and orderbook.accelerator_in_use():
+        return "the C accelerators, as make builds them"
+    if not (parse.accelerator_available() and orderbook.accelerator_available()):
+        return "the Python code only: the C accelerators are not built (no C compiler?)"
+    return "the Python code only: PMML_PURE_PYTHON is set"
+
+
+def _python_reference(frames: list[bytes]) -> str:
+    """The same path with the C accelerators switched off: what they are worth."""
+    was_c = parse.accelerator_in_use(), orderbook.accelerator_in_use()
+    parse.use_accelerator(False)
+    orderbook.use_accelerator(False)
+    try:
+        ceiling, elapsed = _both(frames, _warm_registry(frames))
+    finally:
+        parse.use_accelerator(was_c[0])
+        orderbook.use_accelerator(was_c[1])
+    return _rate_line(f"Python code only, {len(frames) // 1000}k", len(frames), ceiling, elapsed)
+
+
 def run(quick: bool = False) -> list[str]:
     """Build the stream, time both paths on the same bytes, return the report lines.
 
@@ -234,6 +259,7 @@ def run(quick: bool = False) -> list[str]:
             if subset:
                 kind_ceiling, kind_elapsed = _both(subset, _warm_registry(frames))
                 per_type.append(_rate_line(f"{kind} only", len(subset), kind_ceiling, kind_elapsed))
+        python_line = _python_reference(frames[:PYTHON_SAMPLE])
     finally:
         gc.unfreeze()
     resyncs = sum(b.resyncs for b in books)
@@ -244,8 +270,10 @@ def run(quick: bool = False) -> list[str]:
         f"{mix}; the first {INITIAL_DUMP} are the initial book dump",
         f"  {'msgspec decode only (ceiling)':<29} {count / ceiling:>10,.0f} msg/s",
         _rate_line("decode + parse + apply books", count, ceiling, elapsed),
+        f"    (with {_accelerators()})",
         "  per message type (each alone, its own ceiling):",
         *per_type,
+        python_line,
         f"  books resynced: {resyncs} (expected 0); books with both sides: "
         f"{sum(1 for b, a in top if b is not None and a is not None)}/{len(top)}; "
         f"run at {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from polymarket_ml.core import orderbook
+from polymarket_ml.sources.polymarket import parse
 from tests.services import SKIP_PREFIX
 from tests.support import SAMPLES_DIR
 
@@ -16,6 +19,25 @@ def samples_dir() -> Path:
     if not SAMPLES_DIR.is_dir():
         pytest.fail(f"{SAMPLES_DIR} is missing: the shared/ folder must sit beside the repository")
     return SAMPLES_DIR
+
+
+@pytest.fixture(params=["accelerated", "python"])
+def either_hot_path(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Run a test with the C accelerators of the market channel, then with the Python code.
+
+    Use it with ``pytestmark = pytest.mark.usefixtures("either_hot_path")``.
+    """
+    accelerated = request.param == "accelerated"
+    if accelerated and not (parse.accelerator_available() and orderbook.accelerator_available()):
+        pytest.skip("the C accelerators are not built")
+    was = parse.accelerator_in_use(), orderbook.accelerator_in_use()
+    parse.use_accelerator(accelerated)
+    orderbook.use_accelerator(accelerated)
+    try:
+        yield request.param
+    finally:
+        parse.use_accelerator(was[0])
+        orderbook.use_accelerator(was[1])
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -428,9 +428,17 @@ def known_env_names() -> set[str]:
     }
 
 
-# Variables with the PMML_ prefix that configure other things than the settings object.
+# Variables with the PMML_ prefix that configure other things than the settings object:
+# the tests' and benchmarks' servers, and the C accelerators of the market channel (read at
+# import by sources/polymarket/parse.py and core/orderbook.py, which cannot import settings).
 _OTHER_PMML_VARS = frozenset(
-    {"PMML_TEST_POSTGRES_URL", "PMML_TEST_REDIS_URL", "PMML_BENCH_POSTGRES_URL"}
+    {
+        "PMML_TEST_POSTGRES_URL",
+        "PMML_TEST_REDIS_URL",
+        "PMML_BENCH_POSTGRES_URL",
+        "PMML_PURE_PYTHON",
+        "PMML_REQUIRE_ACCELERATOR",
+    }
 )
 
 

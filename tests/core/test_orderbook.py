@@ -8,6 +8,8 @@ from polymarket_ml.core.events import BookEvent, LevelChange, PriceChange, TickS
 from polymarket_ml.core.orderbook import BookRegistry, LocalBook
 from polymarket_ml.core.types import Book, Level
 
+pytestmark = pytest.mark.usefixtures("either_hot_path")
+
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 TOKEN = "111"
 

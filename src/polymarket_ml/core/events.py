@@ -25,15 +25,21 @@ class LevelMaps(NamedTuple):
 
     ``bids``/``asks`` map price → size with zero sizes dropped (on a repeated price, the key of
     the first and the size of the last, as a LocalBook fed the sorted :class:`Book` keeps them).
-    The other fields are the :class:`Book`'s.
+    A size may be the exchange's text, a plain decimal already checked, for the LocalBook to
+    make a ``Decimal`` of when it is read (the C parser leaves them so: most levels of a snapshot
+    are replaced before anyone reads them). The next four fields are the :class:`Book`'s;
+    ``best_bid``/``best_ask``, where the parser gives them, are the highest key of ``bids`` and
+    the lowest of ``asks`` (``None``: work them out).
     """
 
-    bids: dict[Decimal, Decimal]
-    asks: dict[Decimal, Decimal]
+    bids: dict[Decimal, Decimal | str]
+    asks: dict[Decimal, Decimal | str]
     market: str | None = None
     tick_size: Decimal | None = None
     min_order_size: Decimal | None = None
     book_hash: str | None = None
+    best_bid: Decimal | None = None
+    best_ask: Decimal | None = None
 
 
 class BookEvent:

@@ -14,6 +14,7 @@ deltas and counts them in ``ignored_changes``.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -28,10 +29,14 @@ from polymarket_ml.core.events import (
     TickSizeChange,
     TradeEvent,
 )
-from polymarket_ml.core.types import Book, Level
+from polymarket_ml.core.types import Book, Level, Trade
 
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
+Sizes = dict[Decimal, Decimal | str]
+"""Price → size of one side. A size may be kept as the exchange's text (a plain decimal the
+parser checked), made a Decimal when first read: most levels of a snapshot are replaced before
+anyone reads them."""
 _BUY = Side.BUY
 
 
@@ -79,8 +84,8 @@ class LocalBook:
         self._clear()
 
     def _clear(self) -> None:
-        self._bids: dict[Decimal, Decimal] = {}
-        self._asks: dict[Decimal, Decimal] = {}
+        self._bids: Sizes = {}
+        self._asks: Sizes = {}
         self._best_bid: Decimal | None = None
         self._best_ask: Decimal | None = None
         self._bid_dirty = False
@@ -118,28 +123,33 @@ class LocalBook:
                 maps.book_hash,
                 event._exchange_ts,
                 event.received_at,
+                maps.best_bid,
+                maps.best_ask,
             )
         if event.last_trade_price is not None:
             self.last_trade_price = event.last_trade_price
 
     def _reset(
         self,
-        bids: dict[Decimal, Decimal],
-        asks: dict[Decimal, Decimal],
+        bids: Sizes,
+        asks: Sizes,
         market: str | None,
         tick_size: Decimal | None,
         min_order_size: Decimal | None,
         book_hash: str | None,
         exchange_ts: datetime | int | None,
         received_at: datetime | None,
+        best_bid: Decimal | None = None,
+        best_ask: Decimal | None = None,
     ) -> None:
-        """Take a snapshot's sides (price → size, no zero sizes; ours to keep and change)."""
+        """Take a snapshot's sides (price → size, no zero sizes; ours to keep and change), with
+        their best prices where known (``None``: worked out here)."""
         self._bids = bids
         self._asks = asks
         self._bid_order = None  # sorted views are built when first asked for
         self._ask_order = None
-        self._best_bid = max(bids) if bids else None
-        self._best_ask = min(asks) if asks else None
+        self._best_bid = (max(bids) if best_bid is None else best_bid) if bids else None
+        self._best_ask = (min(asks) if best_ask is None else best_ask) if asks else None
         self._bid_dirty = self._ask_dirty = False
         if market is not None:
             self.market = market
@@ -352,12 +362,12 @@ class LocalBook:
     @property
     def best_bid(self) -> Level | None:
         price = self.best_bid_price
-        return None if price is None else Level(price, self._bids[price])
+        return None if price is None else Level(price, _size(self._bids, price))
 
     @property
     def best_ask(self) -> Level | None:
         price = self.best_ask_price
-        return None if price is None else Level(price, self._asks[price])
+        return None if price is None else Level(price, _size(self._asks, price))
 
     @property
     def bid_levels(self) -> int:
@@ -382,22 +392,22 @@ class LocalBook:
     def bids(self, n: int | None = None) -> list[Level]:
         """Bid levels, best (highest) first; the best ``n`` when given."""
         book = self._bids
-        return [Level(p, book[p]) for p in self._bid_prices()[:n]]
+        return [Level(p, _size(book, p)) for p in self._bid_prices()[:n]]
 
     def asks(self, n: int | None = None) -> list[Level]:
         """Ask levels, best (lowest) first; the best ``n`` when given."""
         book = self._asks
-        return [Level(p, book[p]) for p in self._ask_prices()[:n]]
+        return [Level(p, _size(book, p)) for p in self._ask_prices()[:n]]
 
     def bid_depth(self, n: int) -> Decimal:
         """Total size (shares) of the best ``n`` bid levels."""
         book = self._bids
-        return sum((book[p] for p in self._bid_prices()[:n]), _ZERO)
+        return sum((_size(book, p) for p in self._bid_prices()[:n]), _ZERO)
 
     def ask_depth(self, n: int) -> Decimal:
         """Total size (shares) of the best ``n`` ask levels."""
         book = self._asks
-        return sum((book[p] for p in self._ask_prices()[:n]), _ZERO)
+        return sum((_size(book, p) for p in self._ask_prices()[:n]), _ZERO)
 
     def bid_wall(self, n: int) -> Level | None:
         """The largest bid among the best ``n`` levels; on a tie, the better (higher) price."""
@@ -429,11 +439,20 @@ class LocalBook:
         )
 
 
-def _wall(book: dict[Decimal, Decimal], prices_best_first: list[Decimal]) -> Level | None:
+def _size(levels: Sizes, price: Decimal) -> Decimal:
+    """The size at ``price``; one kept as the exchange's text is made a Decimal (and kept)."""
+    size = levels[price]
+    if type(size) is str:
+        size = levels[price] = Decimal(size)
+    assert isinstance(size, Decimal)
+    return size
+
+
+def _wall(book: Sizes, prices_best_first: list[Decimal]) -> Level | None:
     best_price: Decimal | None = None
     best_size = _ZERO
     for price in prices_best_first:  # strict '>' keeps the better price on a tie
-        size = book[price]
+        size = _size(book, price)
         if best_price is None or size > best_size:
             best_price, best_size = price, size
     return None if best_price is None else Level(best_price, best_size)
@@ -463,37 +482,7 @@ class BookRegistry:
 
     def apply(self, event: MarketEvent) -> None:
         """Route one event; events that do not touch a book (new market...) are ignored."""
-        books = self._books
-        if type(event) is PriceChange:
-            changes = event.changes
-            count = len(changes)
-            exchange_ts, received_at = event._exchange_ts, event.received_at
-            if (count == 2 and changes[0].token_id != changes[1].token_id) or count == 1:
-                # the usual message: one change per token
-                for change in changes:
-                    book = books.get(change.token_id)
-                    if book is None:
-                        book = self.book(change.token_id, market=event.market)
-                    book._apply_change(change, exchange_ts, received_at)
-                return
-            for token_id in dict.fromkeys(c.token_id for c in changes):
-                book = books.get(token_id)
-                if book is None:
-                    book = self.book(token_id, market=event.market)
-                book._apply_changes(changes, exchange_ts, received_at)
-        elif type(event) is TradeEvent:
-            trade = event.trade
-            book = books.get(trade.token_id)
-            if book is None:
-                book = self.book(trade.token_id)
-            book.last_trade_price = trade.price
-        elif type(event) is BookEvent:
-            book = books.get(event.token_id)
-            if book is None:
-                book = self.book(event.token_id)
-            book.apply_book_event(event)
-        elif type(event) is TickSizeChange:
-            self.book(event.token_id, market=event.market).apply_tick_size_change(event)
+        _apply_event(self._books, self, event)
 
     def apply_all(self, events: Iterable[MarketEvent]) -> None:
         for event in events:
@@ -516,6 +505,92 @@ class BookRegistry:
 
     def __len__(self) -> int:
         return len(self._books)
+
+
+def _apply_event(books: dict[str, LocalBook], registry: BookRegistry, event: MarketEvent) -> None:
+    """:meth:`BookRegistry.apply` (the reference; ``_orderbook_c.apply`` does the same)."""
+    if type(event) is PriceChange:
+        changes = event.changes
+        count = len(changes)
+        exchange_ts, received_at = event._exchange_ts, event.received_at
+        if (count == 2 and changes[0].token_id != changes[1].token_id) or count == 1:
+            # the usual message: one change per token
+            for change in changes:
+                book = books.get(change.token_id)
+                if book is None:
+                    book = registry.book(change.token_id, market=event.market)
+                book._apply_change(change, exchange_ts, received_at)
+            return
+        for token_id in dict.fromkeys(c.token_id for c in changes):
+            book = books.get(token_id)
+            if book is None:
+                book = registry.book(token_id, market=event.market)
+            book._apply_changes(changes, exchange_ts, received_at)
+    elif type(event) is TradeEvent:
+        trade = event.trade
+        book = books.get(trade.token_id)
+        if book is None:
+            book = registry.book(trade.token_id)
+        book.last_trade_price = trade.price
+    elif type(event) is BookEvent:
+        book = books.get(event.token_id)
+        if book is None:
+            book = registry.book(event.token_id)
+        book.apply_book_event(event)
+    elif type(event) is TickSizeChange:
+        registry.book(event.token_id, market=event.market).apply_tick_size_change(event)
+
+
+# -- the C accelerator ---------------------------------------------------------------------
+# ``_orderbook_c`` (built from ``_orderbook_c.c`` at install, where a C compiler is found)
+# applies the usual price changes and trades in C and hands everything else to
+# ``_apply_event``; both leave the books in the same state (tests/core run both).
+
+try:
+    from polymarket_ml.core import _orderbook_c
+except ImportError:  # installed without a C compiler
+    _orderbook_c = None  # type: ignore[assignment]
+
+
+def use_accelerator(enabled: bool = True) -> bool:
+    """Apply events with the C accelerator when ``enabled`` and built, else in Python.
+
+    Returns whether the accelerator is in use. It is by default where it was built, unless the
+    environment sets ``PMML_PURE_PYTHON=1``.
+    """
+    global _in_use
+    if _orderbook_c is None:
+        return False
+    _orderbook_c.set_enabled(enabled)
+    _in_use = enabled
+    return enabled
+
+
+def accelerator_available() -> bool:
+    """Whether the C accelerator was built and imports (``make venv`` builds it)."""
+    return _orderbook_c is not None
+
+
+def accelerator_in_use() -> bool:
+    return _in_use
+
+
+_in_use = False
+
+
+if _orderbook_c is not None:
+    _orderbook_c.configure(
+        LocalBook=LocalBook,
+        PriceChange=PriceChange,
+        TradeEvent=TradeEvent,
+        Trade=Trade,
+        BookEvent=BookEvent,
+        BookRegistry=BookRegistry,
+        buy=_BUY,
+        apply_python=_apply_event,
+    )
+    setattr(BookRegistry, "apply", _orderbook_c.registry_apply(BookRegistry))  # noqa: B010
+use_accelerator(os.environ.get("PMML_PURE_PYTHON", "") in ("", "0"))
 
 
 __all__ = ["BookRegistry", "LocalBook"]

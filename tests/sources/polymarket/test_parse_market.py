@@ -22,6 +22,8 @@ from polymarket_ml.core.types import Book, Level, Trade
 from polymarket_ml.sources.polymarket.parse import FrameDecoder, decode_market_frame
 from tests.support import SAMPLES_DIR, load_sample, sample_paths
 
+pytestmark = pytest.mark.usefixtures("either_hot_path")
+
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 NO_2024 = "48331043336612883890938759509493159234755048973500640148014422747788308965732"
 YES_DOCS = "71321045679252212594626385532706912750332728571942532289631379312455583992563"
@@ -318,6 +320,8 @@ def test_rtds_messages_are_out_of_scope_and_rejected_clearly(path) -> None:
             "without price_changes",
         ),
         (b'{"market": "0x1"}', "without event_type"),
+        (b'{"event_type": {"a": 1}, "market": "0x1"}', "event_type is not text"),
+        (b'{"event_type": ["book"], "market": "0x1"}', "event_type is not text"),
     ],
 )
 def test_unparseable_frames_raise_a_data_error_with_the_raw_text(

@@ -22,6 +22,7 @@ initial book dump): what lives as long as the process then stays out of every la
 from __future__ import annotations
 
 import logging
+import os
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import fields
@@ -29,7 +30,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from functools import partial
 from operator import attrgetter
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 import msgspec
 
@@ -69,6 +70,7 @@ from polymarket_ml.sources.polymarket.wire_ws import (
     MarketFrame,
     MarketResolvedMessage,
     NewMarketMessage,
+    PriceChangeEntry,
     PriceChangeMessage,
     TickSizeChangeMessage,
     WireLevel,
@@ -115,13 +117,17 @@ def parse_book(msg: BookMessage, received_at: datetime) -> BookEvent:
     LocalBook keeps), so applying a snapshot builds no ``Level`` at all.
     """
     exchange_ts = _exchange_time(msg.timestamp)
+    bids, best_bid = _level_map_impl(msg.bids, True)
+    asks, best_ask = _level_map_impl(msg.asks, False)
     maps = LevelMaps(
-        _level_map(msg.bids),
-        _level_map(msg.asks),
+        bids,
+        asks,
         msg.market,
         to_decimal_or_none(msg.tick_size),
         to_decimal_or_none(msg.min_order_size),
         msg.hash,
+        best_bid,
+        best_ask,
     )
     return BookEvent.deferred(
         msg.asset_id,
@@ -133,8 +139,11 @@ def parse_book(msg: BookMessage, received_at: datetime) -> BookEvent:
     )
 
 
-def _level_map(levels: list[WireLevel]) -> dict[Decimal, Decimal]:
-    """Wire levels → price → size, zero sizes dropped, every value checked (in wire order)."""
+def _level_map(
+    levels: list[WireLevel], bids: bool
+) -> tuple[dict[Decimal, Decimal], Decimal | None]:
+    """Wire levels → price → size, zero sizes dropped, every value checked (in wire order);
+    and the best price (the highest of ``bids``, else the lowest), ``None`` for no level."""
     dec = DECIMALS.get
     out: dict[Decimal, Decimal] = {}
     for wire in levels:
@@ -142,7 +151,9 @@ def _level_map(levels: list[WireLevel]) -> dict[Decimal, Decimal]:
         size = dec(wire.size) or to_decimal(wire.size)
         if size:
             out[price] = size  # a repeated price keeps its first key and its last size
-    return out
+    if not out:
+        return out, None
+    return out, max(out) if bids else min(out)
 
 
 def _build_book(
@@ -380,15 +391,9 @@ def parse_market_message(msg: AnyMarketMessage, received_at: datetime) -> Market
     return _PARSERS[type(msg)](msg, received_at)
 
 
-def decode_market_frame(
-    raw: bytes | str, *, received_at: datetime | None = None
+def _decode_market_frame(
+    raw: bytes | str, /, *, received_at: datetime | None = None
 ) -> list[MarketEvent]:
-    """One raw market-channel frame → its events, in frame order.
-
-    ``received_at`` is our receipt time of the frame (replays pass the recorded one; ``None``
-    takes the wall clock). Messages of unknown ``event_type`` are skipped; use
-    :class:`FrameDecoder` to count them. Raises DataError for anything else unparseable.
-    """
     return _decode(raw, received_at, None)
 
 
@@ -435,6 +440,8 @@ def _decode_slow(
             if "price_changes" not in item:
                 raise DataError(f"market message without event_type: {excerpt(raw)}")
             item = {**item, "event_type": "price_change"}
+        elif not isinstance(event_type, str):  # a list or an object would not even hash
+            raise DataError(f"market message whose event_type is not text: {excerpt(raw)}")
         elif event_type not in MARKET_EVENT_TYPES:
             if unknown is not None:
                 unknown.append(str(event_type))
@@ -466,7 +473,7 @@ class FrameDecoder:
         self.frames += 1
         unknown: list[str] = []
         try:
-            events = _decode(raw, received_at, unknown)
+            events = _decode_impl(raw, received_at, unknown)
         except DataError as exc:
             self.bad_frames += 1
             self.log.warning("bad market frame: %s", exc)
@@ -480,3 +487,93 @@ class FrameDecoder:
     @property
     def unknown_messages(self) -> int:
         return sum(self.unknown_event_types.values())
+
+
+# -- the C accelerator ---------------------------------------------------------------------
+# ``_parse_c`` (built from ``_parse_c.c`` at install, where a C compiler is found) decodes the
+# usual frames about twice as fast; the code above stays the reference, which it hands anything
+# unusual to, so both give the same events and raise the same errors (tests/sources run both).
+
+try:
+    from polymarket_ml.sources.polymarket import _parse_c
+except ImportError:  # installed without a C compiler
+    _parse_c = None  # type: ignore[assignment]
+
+
+class _DecodeMarketFrame(Protocol):
+    def __call__(
+        self, raw: bytes | str, /, *, received_at: datetime | None = None
+    ) -> list[MarketEvent]: ...
+
+
+decode_market_frame: _DecodeMarketFrame = (
+    _decode_market_frame if _parse_c is None else _parse_c.decode_market_frame
+)
+"""One raw market-channel frame → its events, in frame order.
+
+``received_at`` is our receipt time of the frame (replays pass the recorded one; ``None``
+takes the wall clock). Messages of unknown ``event_type`` are skipped; use
+:class:`FrameDecoder` to count them. Raises DataError for anything else unparseable.
+"""
+_decode_impl = _decode if _parse_c is None else _parse_c.decode
+_level_map_impl = _level_map if _parse_c is None else _parse_c.level_map
+
+
+def use_accelerator(enabled: bool = True) -> bool:
+    """Decode with the C accelerator when ``enabled`` and built, else with the Python code.
+
+    Returns whether the accelerator is in use. It is by default where it was built, unless the
+    environment sets ``PMML_PURE_PYTHON=1``.
+    """
+    global _in_use
+    if _parse_c is None:
+        return False
+    _parse_c.set_enabled(enabled)
+    _in_use = enabled
+    return enabled
+
+
+def accelerator_available() -> bool:
+    """Whether the C accelerator was built and imports (``make venv`` builds it)."""
+    return _parse_c is not None
+
+
+def accelerator_in_use() -> bool:
+    return _in_use
+
+
+_in_use = False
+
+
+if _parse_c is not None:
+    _parse_c.configure(
+        decimals=DECIMALS,
+        cache_limit=CACHE_LIMIT,
+        sides=SIDES,
+        decimal_type=Decimal,
+        zero=_ZERO,
+        whale_none=WhaleTier.NONE,
+        to_decimal=to_decimal,
+        ts_from_text=ts_from_text,
+        to_int_or_none=to_int_or_none,
+        parse_price_change=parse_price_change,
+        parse_last_trade_price=parse_last_trade_price,
+        decode=_decode,
+        level_map=_level_map,
+        parsers=_PARSERS,
+        frame_decode=_FRAME_DECODER.decode,
+        PriceChangeMessage=PriceChangeMessage,
+        PriceChangeEntry=PriceChangeEntry,
+        LastTradePriceMessage=LastTradePriceMessage,
+        WireLevel=WireLevel,
+        LevelChange=LevelChange,
+        PriceChange=PriceChange,
+        Trade=Trade,
+        TradeEvent=TradeEvent,
+        BookMessage=BookMessage,
+        LevelMaps=LevelMaps,
+        BookEvent=BookEvent,
+        partial=partial,
+        build_book=_build_book,
+    )
+use_accelerator(os.environ.get("PMML_PURE_PYTHON", "") in ("", "0"))
