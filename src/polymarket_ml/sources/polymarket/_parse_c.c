@@ -2,9 +2,10 @@
  *
  * parse.py is the reference. This module takes the usual case of the three messages that make
  * up almost all of the stream (price_change in its current schema, last_trade_price, the sides
- * of a book) and builds exactly the objects the Python parsers build, with the same memo of
- * decimals (values.DECIMALS). Anything else -- another schema, an odd timestamp, a value that
- * is not a plain decimal, a side it does not know, any error -- is handed to the Python code,
+ * of a book) and builds exactly the objects the Python parsers build (but for one thing: a
+ * snapshot's sizes stay their checked text, which LocalBook makes Decimals of when read).
+ * Anything else -- another schema, an odd timestamp, a value that is not a plain decimal, a
+ * side it does not know, any error -- is handed to the Python code,
  * which parses it or raises the DataError it always raised. So a frame decoded here gives the
  * events parse.py would give, or the error it would raise, and nothing else.
  *
@@ -23,8 +24,6 @@
 #define SLOT(obj, off) (*(PyObject **)((char *)(obj) + (off)))
 
 /* configured by configure() */
-static PyObject *decimals;      /* dict str -> Decimal: values.DECIMALS */
-static Py_ssize_t cache_limit;  /* values.CACHE_LIMIT */
 static PyObject *sides;         /* dict str -> Side */
 static PyObject *decimal_type;  /* decimal.Decimal */
 static PyObject *zero;          /* Decimal(0) */
@@ -99,12 +98,11 @@ static int take_type(PyObject *kwargs, const char *name, PyTypeObject **out) {
 }
 
 static PyObject *configure(PyObject *self, PyObject *args, PyObject *kwargs) {
-    PyObject *limit = NULL;
     if (kwargs == NULL || PyTuple_GET_SIZE(args) != 0) {
         PyErr_SetString(PyExc_TypeError, "configure() takes keyword arguments only");
         return NULL;
     }
-    if (take(kwargs, "decimals", &decimals) < 0 || take(kwargs, "sides", &sides) < 0 ||
+    if (take(kwargs, "sides", &sides) < 0 ||
         take(kwargs, "decimal_type", &decimal_type) < 0 || take(kwargs, "zero", &zero) < 0 ||
         take(kwargs, "whale_none", &whale_none) < 0 ||
         take(kwargs, "to_decimal", &py_to_decimal) < 0 ||
@@ -113,18 +111,11 @@ static PyObject *configure(PyObject *self, PyObject *args, PyObject *kwargs) {
         take(kwargs, "parse_price_change", &py_parse_price_change) < 0 ||
         take(kwargs, "parse_last_trade_price", &py_parse_last_trade_price) < 0 ||
         take(kwargs, "decode", &py_decode) < 0 || take(kwargs, "level_map", &py_level_map) < 0 ||
-        take(kwargs, "parsers", &parsers) < 0 || take(kwargs, "frame_decode", &frame_decode) < 0 ||
-        take(kwargs, "cache_limit", &limit) < 0)
+        take(kwargs, "parsers", &parsers) < 0 || take(kwargs, "frame_decode", &frame_decode) < 0)
         return NULL;
-    if (price_memo == NULL && (price_memo = PyDict_New()) == NULL) {
-        Py_DECREF(limit);
-        return NULL;
-    }
-    cache_limit = PyLong_AsSsize_t(limit);
-    Py_DECREF(limit);
-    if (cache_limit == -1 && PyErr_Occurred()) return NULL;
-    if (!PyDict_CheckExact(decimals) || !PyDict_CheckExact(sides) || !PyDict_CheckExact(parsers)) {
-        PyErr_SetString(PyExc_TypeError, "configure(): decimals, sides and parsers are dicts");
+    if (price_memo == NULL && (price_memo = PyDict_New()) == NULL) return NULL;
+    if (!PyDict_CheckExact(sides) || !PyDict_CheckExact(parsers)) {
+        PyErr_SetString(PyExc_TypeError, "configure(): sides and parsers are dicts");
         return NULL;
     }
     if (take_type(kwargs, "PriceChangeMessage", &pc_msg_type) < 0 ||
