@@ -6,7 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 
 from polymarket_ml.core.clock import FakeClock
 from polymarket_ml.core.enums import (
@@ -174,6 +174,32 @@ def test_a_limit_order_rests_across_a_restart_and_fills_on_a_trade_through(
     restarted.scan()
     assert _orders(engine)[0] == ("GTD", "expired", d("0.93"), d(10))
     assert _identity_holds(engine)
+
+
+def test_the_average_fill_price_of_an_order_counts_its_fills_from_before_a_restart(
+    engine: Engine,
+) -> None:
+    market_id, clock = _setup(engine)
+    executor = Executor(engine, _config(style="limit"), clock)
+    executor.scan()  # a bid rests at 0.93
+    clock.advance(timedelta(seconds=30))
+    _trade(engine, market_id, clock, "0.92", "10")  # through it: 10 filled
+    _book(engine, market_id, clock)
+    executor.scan()
+    with engine.begin() as conn:  # as if that first fill had been at 0.90 (a taker part, live)
+        conn.execute(update(FillRow).values(price=d("0.90")))
+        conn.execute(update(OrderRow).values(avg_fill_price=d("0.90")))
+
+    restarted = Executor(engine, _config(style="limit"), clock)
+    restarted.scan()  # resumes the part-filled order
+    clock.advance(timedelta(seconds=30))
+    _trade(engine, market_id, clock, "0.92", "10")  # 10 more, at 0.93
+    _book(engine, market_id, clock)
+    restarted.scan()
+    with engine.connect() as conn:
+        filled, avg = conn.execute(select(OrderRow.filled_size, OrderRow.avg_fill_price)).one()
+    assert filled == d(20)
+    assert avg == d("0.915")  # (10 x 0.90 + 10 x 0.93) / 20, not 0.93 from the later fill alone
 
 
 def test_a_resting_yes_bid_fills_on_a_no_trade_that_went_through_it(engine: Engine) -> None:

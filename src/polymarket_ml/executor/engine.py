@@ -186,6 +186,11 @@ class Executor:
             positions = PositionRepository(s).open_positions(self.mode)
             realized, fees = PositionRepository(s).totals(self.mode)
             orders = OrderRepository(s).open_orders(self.mode)
+            earlier_fills = {  # of orders part filled before the restart: their average price
+                o.id: OrderRepository(s).fills(o.id)
+                for o in orders
+                if o.id is not None and o.filled_size > 0
+            }
             approved = SignalRepository(s).with_status(SignalStatus.APPROVED)
             self._trade_cursor = TradeRepository(s).last_id() if self._trades_from_db else 0
         start = self.config.paper.starting_balance_usd
@@ -213,9 +218,12 @@ class Executor:
             if order.order_type is OrderType.GTC and order.expires_at is not None and price:
                 slip = self.config.execution.max_slippage
                 fallback = fallback_limit(order.side, price, Decimal("0.01"), slip)
+            done = earlier_fills.get(order.id, []) if order.id is not None else []
             self._orders[order.client_order_id] = OrderRecord(
                 order, sig, order.side is Side.SELL, None, fallback, CONSERVATIVE_FEE,
                 id=order.id, dirty=False,
+                filled_notional=sum((f.price * f.size for f in done), Decimal(0)),
+                filled_shares=sum((f.size for f in done), Decimal(0)),
             )  # fmt: skip
             resting.append(RestingOrder(order, CONSERVATIVE_FEE, price))
         self.execution.restore(resting)
