@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
@@ -9,8 +10,17 @@ from decimal import Decimal
 import pytest
 
 from polymarket_ml.core.enums import Resolution, Tier
+from polymarket_ml.core.orderbook import BookRegistry
 from polymarket_ml.sim.engine import MISPRICING_LOGIT
-from polymarket_ml.sim.feed import FeedBook, FeedNewMarket, FeedResolved, FeedTickSize, FeedTrade
+from polymarket_ml.sim.feed import (
+    FeedBook,
+    FeedItem,
+    FeedNewMarket,
+    FeedPriceChange,
+    FeedResolved,
+    FeedTickSize,
+    FeedTrade,
+)
 from polymarket_ml.sim.market import (
     MISPRICING_HALF_LIFE_S,
     EventKind,
@@ -19,6 +29,7 @@ from polymarket_ml.sim.market import (
     tier_for,
 )
 from polymarket_ml.sim.payloads import render_feed
+from polymarket_ml.sources.polymarket.parse import decode_market_frame
 from tests.sim.conftest import START, SteppedEngine, stepped_engine
 
 
@@ -162,3 +173,27 @@ def test_earlier_deadlines_of_by_date_series_are_mispriced_now_and_then(
         assert market.event.kind is EventKind.BY_DATE
         assert market.event.market_ids[-1] != market.gamma_id  # never the last deadline
         assert MISPRICING_LOGIT[0] <= market.mispricing <= MISPRICING_LOGIT[1]
+
+
+def test_a_book_following_the_feed_agrees_with_every_top_of_book_the_exchange_sends() -> None:
+    """Each ``price_change`` carries the top of book after its own change (§5.3), so a
+    LocalBook fed the feed from the first snapshots is reset only by tick size changes (and
+    synced again by the snapshots that follow them)."""
+    sim = stepped_engine(markets=40, seed=11)
+    books = BookRegistry()
+
+    def feed(items: list[FeedItem]) -> None:
+        for item in items:
+            for event in decode_market_frame(json.dumps(render_feed(item)), received_at=START):
+                books.apply(event)
+
+    first = [m for m in sim.engine.markets.values() if not m.closed]
+    feed([item for m in first for item in sim.engine.book_items(m, START)])
+    items = sim.run(timedelta(minutes=20), timedelta(seconds=0.5))
+    feed(items)
+    assert sum(isinstance(i, FeedPriceChange) for i in items) > 1_000
+    ticks = Counter(i.asset_id for i in items if isinstance(i, FeedTickSize))
+    assert ticks  # the run crossed tick size changes too
+    assert {b.token_id: b.resyncs for b in books if b.resyncs} == dict(ticks)
+    followed = [books.get(t) for m in first for t in m.token_ids]
+    assert all(b is not None and b.synced for b in followed)

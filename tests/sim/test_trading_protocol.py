@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import timedelta
 from decimal import Decimal
@@ -15,8 +16,11 @@ from polymarket._internal.actions.orders.post import build_post_order_request
 from polymarket._internal.l1_auth import sign_api_key_auth
 
 from polymarket_ml.core.enums import Side
+from polymarket_ml.core.events import PriceChange
+from polymarket_ml.core.orderbook import BookRegistry
 from polymarket_ml.sim import SimServer
 from polymarket_ml.sim.feed import FeedTrade
+from polymarket_ml.sources.polymarket.parse import decode_market_frame
 from tests.sim.shape import shape_mismatches
 from tests.sim.trading_env import (
     advance,
@@ -255,5 +259,53 @@ def test_orders_of_a_resolved_market_are_cancelled() -> None:
             assert order.status == "CANCELED_MARKET_RESOLVED"
         finally:
             await client.close()
+
+    run_trading(scenario)
+
+
+async def _frames_until_quiet(ws: Any, quiet_s: float = 0.5) -> list[str | bytes]:
+    frames: list[str | bytes] = []
+    while True:
+        try:
+            frames.append(await asyncio.wait_for(ws.recv(), quiet_s))
+        except TimeoutError:
+            return frames
+
+
+def test_an_order_sweeping_levels_sends_each_level_with_the_top_of_book_after_it() -> None:
+    """A marketable order taking three ask levels: every ``price_change`` on the market channel
+    carries the top of book after its own level (§5.3), so a LocalBook following the channel
+    from its first snapshots takes them all without a reset."""
+
+    async def scenario(sim: SimServer) -> None:
+        client = await sdk_client(sim)
+        try:
+            market = liquid_market(sim)
+            yes, no = market.token_ids
+            asks = sorted(market.book.asks.items())[:3]
+            size = int(sum(s for _, s in asks[:2]) + asks[2][1] / 2)  # into the third level
+            books = BookRegistry()
+            async with websockets.connect(sim.urls["ws_market"]) as ws:
+                await ws.send(json.dumps({"assets_ids": [yes, no], "type": "market"}))
+                frames = await _frames_until_quiet(ws)  # the initial dump
+                await client.place_limit_order(
+                    token_id=yes, price=asks[2][0], size=size, side="BUY"
+                )
+                frames += await _frames_until_quiet(ws)
+        finally:
+            await client.close()
+        changes = 0
+        for frame in frames:
+            for event in decode_market_frame(frame):
+                books.apply(event)
+                changes += isinstance(event, PriceChange)
+        assert changes >= 3  # one per level taken
+        for token in (yes, no):
+            book = books.get(token)
+            assert book is not None
+            assert (book.resyncs, book.synced) == (0, True), book.resync_reason
+        yes_book = books.get(yes)
+        assert yes_book is not None
+        assert yes_book.best_ask_price == asks[2][0]  # the third level, part taken
 
     run_trading(scenario)

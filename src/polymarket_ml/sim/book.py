@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
@@ -131,19 +132,21 @@ class SimBook:
             book[price] = random_size(rng, scale)
             price += step * rng.choice((1, 1, 1, 2, 3))
 
-    def requote(self, rng: random.Random, mid: float, half_spread_ticks: int) -> list[LevelChange]:
-        """Move the top of book to the quotes implied by ``mid``; returns the level changes."""
+    def requote(
+        self, rng: random.Random, mid: float, half_spread_ticks: int
+    ) -> Iterator[LevelChange]:
+        """Move the top of book to the quotes implied by ``mid``, one level change at a time:
+        each is made as it is yielded, so that the message sent for it can carry the top of
+        book after it and no later one (the exchange's ``best_bid``/``best_ask``, §5.3)."""
         target_bid, target_ask = self.quote_targets(mid, half_spread_ticks)
-        changes: list[LevelChange] = []
         for price in sorted(p for p in self.bids if p > target_bid):
-            changes.append(self.set_level(Side.BUY, price, ZERO))
+            yield self.set_level(Side.BUY, price, ZERO)
         for price in sorted((p for p in self.asks if p < target_ask), reverse=True):
-            changes.append(self.set_level(Side.SELL, price, ZERO))
+            yield self.set_level(Side.SELL, price, ZERO)
         if target_bid not in self.bids and target_bid < target_ask:
-            changes.append(self.set_level(Side.BUY, target_bid, random_size(rng, 0.4)))
+            yield self.set_level(Side.BUY, target_bid, random_size(rng, 0.4))
         if target_ask not in self.asks:
-            changes.append(self.set_level(Side.SELL, target_ask, random_size(rng, 0.4)))
-        return changes
+            yield self.set_level(Side.SELL, target_ask, random_size(rng, 0.4))
 
     def jiggle(self, rng: random.Random) -> LevelChange | None:
         """One resting-order placement or cancellation near the top (the bulk of real traffic)."""

@@ -191,7 +191,7 @@ class TradingDesk:
         """Fill the marketable part of ``order`` against the book, as the taker."""
         market = order.market
         before = market.book.top(True)
-        fills = take_from_book(market.book, order, order.remaining, budget_usd)
+        fills: list[tuple[Decimal, Decimal]] = []
         ts = millis(now)
         bps = int(market.fee_rate * 10_000)
         tx_hash = new_hex32(self._rng)
@@ -199,7 +199,8 @@ class TradingDesk:
         trades: list[SimTrade] = []
         making = taking = ZERO
         maker_side = Side.SELL if order.consumes_yes_asks else Side.BUY
-        for yes_price, size in fills:
+        for yes_price, size in take_from_book(market.book, order, order.remaining, budget_usd):
+            fills.append((yes_price, size))  # the level is taken: its message follows below
             price = yes_price if order.index == 0 else ONE - yes_price
             fee = taker_fee_usd(size, price, market.fee_rate)
             cost = price * size

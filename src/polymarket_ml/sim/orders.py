@@ -13,6 +13,7 @@ FOK/FAK orders, bad signatures.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
@@ -291,12 +292,12 @@ def crosses_book(book: SimBook, order: SimOrder) -> bool:
 
 def take_from_book(
     book: SimBook, order: SimOrder, shares: Decimal, budget_usd: Decimal | None = None
-) -> list[tuple[Decimal, Decimal]]:
+) -> Iterator[tuple[Decimal, Decimal]]:
     """Take crossing levels, best first: up to ``shares``, or while ``budget_usd`` lasts (a
-    market BUY spends its ``makerAmount``; fills are whole cents of shares). Returns
-    (yes price, size) per level."""
+    market BUY spends its ``makerAmount``; fills are whole cents of shares). Yields (yes
+    price, size) per level, each level taken as it is yielded: the message sent for a fill
+    carries the top of book after it and no later one (§5.3)."""
     consume_asks, limit = order.consumes_yes_asks, order.yes_limit
-    fills: list[tuple[Decimal, Decimal]] = []
     remaining = shares
     while crosses_book(book, order):
         best = book.best_ask() if consume_asks else book.best_bid()
@@ -310,12 +311,11 @@ def take_from_book(
         fill = book.take_best(consume_asks, remaining)
         if fill is None or not _crosses(consume_asks, fill.yes_price, limit):
             break
-        fills.append((fill.yes_price, fill.size))
+        yield fill.yes_price, fill.size
         if budget_usd is not None:
             budget_usd -= fill.size * (fill.yes_price if order.index == 0 else ONE - fill.yes_price)
         else:
             remaining -= fill.size
-    return fills
 
 
 def crossing_value_usd(book: SimBook, order: SimOrder) -> Decimal:

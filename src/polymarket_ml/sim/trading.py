@@ -8,6 +8,7 @@ in 400 trades and one of $10,000 or more about once in 4,000.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import ROUND_DOWN, Decimal
 
@@ -44,13 +45,14 @@ class MarketActivity:
         book = market.book
         if roll < TRADE_SHARE and book.bids and book.asks:
             return self._trade(market, when)
+        changes: Iterable[LevelChange]
         if roll < TRADE_SHARE + REQUOTE_SHARE:
-            changes = book.requote(rng, p, market.half_spread_ticks)
+            changes = book.requote(rng, p, market.half_spread_ticks)  # made one by one...
         else:
             change = book.jiggle(rng)
             changes = [change] if change is not None else []
         ts = millis(when)
-        return [self.price_change(market, ts, change) for change in changes]
+        return [self.price_change(market, ts, change) for change in changes]  # ...as sent
 
     def price_change(self, market: SimMarket, ts: int, change: LevelChange) -> FeedPriceChange:
         """The change on the first token plus its mirror on the second, each with its top."""
