@@ -295,7 +295,9 @@ class GeneralSettings(_Group):
     log_level: str = Field(
         default="INFO",
         pattern=r"^(DEBUG|INFO|WARNING|ERROR|CRITICAL)$",
-        description="DEBUG, INFO, WARNING, ERROR or CRITICAL",
+        description=(
+            "DEBUG, INFO, WARNING, ERROR or CRITICAL (httpx's line per request only at DEBUG)"
+        ),
     )
 
 

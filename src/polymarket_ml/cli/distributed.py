@@ -52,14 +52,12 @@ def beat() -> None:
 def collector() -> None:
     """Run the WebSocket collector: trades into DATABASE_URL, live trade metrics into REDIS_URL."""
     import asyncio
-    import logging
 
+    from polymarket_ml.monitoring.log_level import configure_logging
     from polymarket_ml.runtime.collector_process import run_collector
 
     settings = load_settings()
-    logging.basicConfig(
-        level=settings.general.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings.general.log_level)
     asyncio.run(run_collector(settings, echo=typer.echo))
 
 

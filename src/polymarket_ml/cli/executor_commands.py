@@ -9,7 +9,6 @@ They work on the database of ``pmml up`` (a SQLite file under the data directory
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated
@@ -22,6 +21,7 @@ from polymarket_ml.core.enums import SignalStatus
 from polymarket_ml.executor import control
 from polymarket_ml.executor.config import ExecutorConfig
 from polymarket_ml.executor.overrides import effective_executor_config
+from polymarket_ml.monitoring.log_level import configure_logging
 from polymarket_ml.runtime.up import default_sqlite_url
 from polymarket_ml.settings import DEFAULT_DATABASE_URL, Settings, load_settings
 from polymarket_ml.storage.engine import make_engine
@@ -63,9 +63,7 @@ def executor_main(ctx: typer.Context) -> None:
     from polymarket_ml.runtime.executor_process import run_executor
 
     settings = load_settings()
-    logging.basicConfig(
-        level=settings.general.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings.general.log_level)
     asyncio.run(run_executor(settings, echo=typer.echo))
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
@@ -26,6 +25,7 @@ from polymarket_ml.executor.overrides import (
     effective_executor_config,
     overrides_path,
 )
+from polymarket_ml.monitoring.log_level import configure_logging
 from polymarket_ml.runtime.up import UpOptions, default_sqlite_url, run_up
 from polymarket_ml.settings import (
     DEFAULT_DATABASE_URL,
@@ -193,9 +193,7 @@ def up(
         settings = settings.model_copy(
             update={"database": settings.database.model_copy(update={"url": url})}
         )
-    logging.basicConfig(
-        level=settings.general.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings.general.log_level)
     options = UpOptions(sim=sim, speed=speed, port=port, sim_markets=markets, sim_seed=seed)
     asyncio.run(run_up(settings, options, echo=typer.echo))
 
@@ -299,9 +297,7 @@ def api(
     settings = load_settings()
     changes = {k: v for k, v in {"api_host": host, "api_port": port}.items() if v is not None}
     settings = settings.model_copy(update={"api": settings.api.model_copy(update=changes)})
-    logging.basicConfig(
-        level=settings.general.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings.general.log_level)
     asyncio.run(run_api(settings, echo=typer.echo))
 
 
