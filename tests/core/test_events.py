@@ -151,3 +151,14 @@ def test_a_local_book_reports_the_time_of_the_last_event_it_applied() -> None:
     assert book.received_at == later
     assert book.synced
     assert book.best_bid is None
+
+
+def test_only_keeps_the_changes_to_the_given_tokens_and_the_rest_of_the_event() -> None:
+    both = (*CHANGES, LevelChange("222", Side.SELL, D("0.52"), D("5"), D("0.5"), D("0.55")))
+    event = PriceChange.deferred("0xm", both, MS, T0)
+    assert event.only({"111", "222"}) is event
+    assert event.only({"333"}) is None
+    kept = event.only({"222"})
+    assert kept is not None
+    assert kept.changes == both[1:]
+    assert (kept.market, kept.exchange_ts, kept.received_at) == ("0xm", event.exchange_ts, T0)

@@ -2,7 +2,9 @@
 
 Frames are decoded with the collector's own :class:`FrameDecoder` and applied, in journal order,
 to a :class:`BookRegistry`, so each trade gets the same whale tier and (where the book was in
-sync) the same best bid and ask as live. What the journal cannot show: books fetched over REST
+sync) the same best bid and ask as live. As live, a ``price_change`` frame changes only the
+books of the tokens its socket follows (the socket that got their ``book`` and trades). What the
+journal cannot show: books fetched over REST
 after a reconnect, and the moments a socket was down; a book that was live only thanks to a REST
 fetch stays unsynced here until its next ``book`` frame, and its trades get no best prices.
 
@@ -28,7 +30,14 @@ from polymarket_ml.collection.journal import (
     expand_journal_paths,
     read_journal,
 )
-from polymarket_ml.core.events import TradeEvent
+from polymarket_ml.core.events import (
+    BestBidAsk,
+    BookEvent,
+    MarketEvent,
+    PriceChange,
+    TickSizeChange,
+    TradeEvent,
+)
 from polymarket_ml.core.orderbook import BookRegistry, LocalBook
 from polymarket_ml.core.types import Trade
 from polymarket_ml.features.trades import WHALE_THRESHOLDS_USD, classify_whale_tier
@@ -41,6 +50,15 @@ from polymarket_ml.storage.repositories import MarketRepository
 log = logging.getLogger(__name__)
 
 WhaleThresholds = Sequence[float]
+
+
+def _token_of(event: MarketEvent) -> str | None:
+    """The token of an event only the socket that follows it gets."""
+    if isinstance(event, TradeEvent):
+        return event.trade.token_id
+    if isinstance(event, BookEvent | TickSizeChange | BestBidAsk):
+        return event.token_id
+    return None
 
 
 def classify_trade(trade: Trade, book: LocalBook | None, whales: WhaleThresholds) -> Trade:
@@ -97,12 +115,29 @@ class JournalReplayer:
         self.decoder = FrameDecoder(log)
         self.events: Counter[str] = Counter()
         self._whales = whales
+        self._owner: dict[str, str] = {}  # token -> the connection that follows it
+        self._owned: dict[str, set[str]] = {}  # connection -> the tokens it follows
 
     def replay(self, entries: Iterable[JournalEntry]) -> Iterator[Trade]:
         books, events, decode = self.books, self.events, self.decoder.decode
+        owner, owned = self._owner, self._owned
         for entry in entries:
+            ours = owned.setdefault(entry.conn, set())
             for event in decode(entry.frame, received_at=entry.received_at):
                 events[type(event).__name__] += 1
+                if type(event) is PriceChange:
+                    # as live: each socket applies the changes of the tokens it follows
+                    own = event.only(ours)
+                    if own is None:
+                        continue
+                    event = own
+                else:
+                    token = _token_of(event)
+                    if token is not None and owner.get(token) != entry.conn:
+                        # only the socket following a token gets its books and trades
+                        owned.get(owner.get(token, ""), set()).discard(token)
+                        owner[token] = entry.conn
+                        ours.add(token)
                 books.apply(event)
                 if type(event) is TradeEvent:
                     trade = event.trade

@@ -9,7 +9,7 @@ The market channel (public) gives :class:`BookEvent`, :class:`PriceChange`, :cla
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import FrozenInstanceError, dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -252,6 +252,26 @@ class PriceChange:
     @property
     def exchange_ts(self) -> datetime:
         return _exchange_time(self, self._exchange_ts)
+
+    def only(self, tokens: Container[str]) -> PriceChange | None:
+        """The changes to ``tokens`` (this event when all are; ``None`` when none is).
+
+        A ``price_change`` carries both tokens of its market and reaches every socket that
+        follows either. Each book must be fed by one stream: two sockets applying its changes,
+        each in its own order, would now and then put an older change after a newer one.
+        """
+        changes = self.changes
+        if all(c.token_id in tokens for c in changes):
+            return self
+        kept = tuple(c for c in changes if c.token_id in tokens)
+        if not kept:
+            return None
+        event = object.__new__(PriceChange)
+        _set(event, "market", self.market)
+        _set(event, "changes", kept)
+        _set(event, "_exchange_ts", self._exchange_ts)
+        _set(event, "received_at", self.received_at)
+        return event
 
     def _key(self) -> tuple[str, tuple[LevelChange, ...], datetime, datetime]:
         return (self.market, self.changes, self.exchange_ts, self.received_at)

@@ -126,9 +126,9 @@ def test_array_frames_and_recorded_frames_arrive_as_parsed_events() -> None:
     async def scenario() -> None:
         async with MarketChannelServer() as server:
             queue: asyncio.Queue[MarketEvent] = asyncio.Queue(maxsize=50)
-            async with MarketConnection(
-                server.url, queue, assets=[BOOK_ASSET], config=FAST
-            ) as conn:
+            changes = load_sample("ws/fixture_price_change_v2_two_assets.json")
+            followed = [BOOK_ASSET, *(c["asset_id"] for c in changes["price_changes"])]
+            async with MarketConnection(server.url, queue, assets=followed, config=FAST) as conn:
                 client = await server.next_socket()
                 await client.next_json()
 

@@ -18,6 +18,11 @@ resubscribed, and stay unsynced until the fresh ``book`` dump — or, after
 invalidated (tick size change, crossed book, best-price mismatch) are fetched the same way.
 A REST snapshot can miss deltas that arrive while it is fetched; the exchange's best prices on
 the next ``price_change`` expose that, and the book is reset and fetched again.
+
+A ``price_change`` carries both tokens of its market and reaches every socket that follows
+either, and a pool may follow a market's two tokens on two sockets: each socket applies, and
+hands on, only the changes of its own assets (:meth:`PriceChange.only`), so every book is fed by
+one ordered stream.
 """
 
 from __future__ import annotations
@@ -489,8 +494,13 @@ class MarketConnection:
         self._messages.add(now, len(events))
         seen = self._last_seen
         books = self.books
+        ours = self._assets
         for event in events:
             if type(event) is PriceChange:
+                own = event.only(ours)  # the other token may be another socket's
+                if own is None:
+                    continue
+                event = own
                 for change in event.changes:
                     seen[change.token_id] = now
             else:
