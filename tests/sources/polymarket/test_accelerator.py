@@ -29,7 +29,7 @@ from polymarket_ml.core.events import BookEvent, MarketEvent
 from polymarket_ml.core.orderbook import BookRegistry, LocalBook
 from polymarket_ml.sources.polymarket import parse
 from polymarket_ml.sources.polymarket.parse import FrameDecoder, decode_market_frame
-from polymarket_ml.sources.polymarket.values import DECIMALS
+from polymarket_ml.sources.polymarket.values import AMOUNTS
 from tests.support import sample_paths
 
 NOW = datetime(2026, 6, 1, 12, 0, 0, 123456, tzinfo=UTC)
@@ -156,13 +156,13 @@ def test_the_accelerated_decoder_is_the_one_in_use_and_use_accelerator_switches_
             "timestamp": "1760000000123",
         }
     )
-    DECIMALS.pop("0.4321", None)
+    AMOUNTS.pop("0.4321", None)
     with implementation(True):
         (event,) = decode_market_frame(frame, received_at=NOW)
-    assert "0.4321" not in DECIMALS  # the C code memoises prices apart
+    assert "0.4321" not in AMOUNTS  # the C code memoises prices apart
     with implementation(False):
         (again,) = decode_market_frame(frame, received_at=NOW)
-    assert "0.4321" in DECIMALS  # values.to_decimal did
+    assert "0.4321" in AMOUNTS  # values.to_amount did
     assert repr(event) == repr(again)
 
 

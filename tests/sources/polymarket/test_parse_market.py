@@ -20,6 +20,7 @@ from polymarket_ml.core.events import (
 from polymarket_ml.core.orderbook import BookRegistry, LocalBook
 from polymarket_ml.core.types import Book, Level, Trade
 from polymarket_ml.sources.polymarket.parse import FrameDecoder, decode_market_frame
+from polymarket_ml.sources.polymarket.values import to_decimal
 from tests.support import SAMPLES_DIR, load_sample, sample_paths
 
 pytestmark = pytest.mark.usefixtures("either_hot_path")
@@ -321,6 +322,21 @@ def test_rtds_messages_are_out_of_scope_and_rejected_clearly(path) -> None:
         ),
         (b'{"market": "0x1"}', "without event_type"),
         (b'{"event_type": {"a": 1}, "market": "0x1"}', "event_type is not text"),
+        (
+            b'{"event_type": "last_trade_price", "asset_id": "1", "market": "0x1", '
+            b'"price": "0.5", "size": "-3", "side": "BUY", "timestamp": "1760000000123"}',
+            "a negative price or size: '-3'",
+        ),
+        (
+            b'{"event_type": "price_change", "market": "0x1", "timestamp": "1760000000123", '
+            b'"price_changes": [{"asset_id": "1", "price": "-0.5", "size": "3", "side": "BUY"}]}',
+            "a negative price or size: '-0.5'",
+        ),
+        (
+            b'{"event_type": "book", "market": "0x1", "asset_id": "1", "timestamp": "1", '
+            b'"bids": [{"price": "0.5", "size": "-1"}], "asks": []}',
+            "a negative price or size: '-1'",
+        ),
         (b'{"event_type": ["book"], "market": "0x1"}', "event_type is not text"),
     ],
 )
@@ -461,3 +477,13 @@ def test_a_time_out_of_range_is_a_bad_frame_not_a_crash(timestamp: str) -> None:
         decode_market_frame(frame, received_at=NOW)
     assert decoder.decode(frame, received_at=NOW) == []
     assert decoder.bad_frames == 1
+
+
+def test_a_negative_value_another_parser_memoised_is_still_no_price() -> None:
+    assert to_decimal("-0.07") == Decimal("-0.07")  # e.g. Gamma's oneDayPriceChange
+    frame = json.dumps(
+        {"event_type": "last_trade_price", "asset_id": "1", "market": "0x1", "price": "-0.07",
+         "size": "3", "side": "BUY", "timestamp": "1760000000123"}
+    )  # fmt: skip
+    with pytest.raises(DataError, match="a negative price or size"):
+        decode_market_frame(frame, received_at=NOW)

@@ -52,12 +52,12 @@ from polymarket_ml.core.events import (
 )
 from polymarket_ml.core.types import Book, Level, Trade
 from polymarket_ml.sources.polymarket.values import (
+    AMOUNTS,
     CACHE_LIMIT,
-    DECIMALS,
     SIDES,
     excerpt,
-    to_decimal,
-    to_decimal_or_none,
+    to_amount,
+    to_amount_or_none,
     to_int_or_none,
     to_side,
     ts_from_text,
@@ -104,7 +104,7 @@ def parse_levels(levels: list[WireLevel], *, bids: bool) -> tuple[Level, ...]:
 
 
 def _new_level(wire: WireLevel) -> Level:
-    level = Level(to_decimal(wire.price), to_decimal(wire.size))
+    level = Level(to_amount(wire.price), to_amount(wire.size))
     if len(_LEVELS) >= CACHE_LIMIT:
         _LEVELS.clear()
     _LEVELS[wire] = level
@@ -124,8 +124,8 @@ def parse_book(msg: BookMessage, received_at: datetime) -> BookEvent:
         bids,
         asks,
         msg.market,
-        to_decimal_or_none(msg.tick_size),
-        to_decimal_or_none(msg.min_order_size),
+        to_amount_or_none(msg.tick_size),
+        to_amount_or_none(msg.min_order_size),
         msg.hash,
         best_bid,
         best_ask,
@@ -136,7 +136,7 @@ def parse_book(msg: BookMessage, received_at: datetime) -> BookEvent:
         partial(_build_book, msg, maps, exchange_ts, received_at),
         exchange_ts,
         received_at,
-        to_decimal_or_none(msg.last_trade_price),
+        to_amount_or_none(msg.last_trade_price),
     )
 
 
@@ -145,11 +145,11 @@ def _level_map(
 ) -> tuple[dict[Decimal, Decimal], Decimal | None]:
     """Wire levels → price → size, zero sizes dropped, every value checked (in wire order);
     and the best price (the highest of ``bids``, else the lowest), ``None`` for no level."""
-    dec = DECIMALS.get
+    dec = AMOUNTS.get
     out: dict[Decimal, Decimal] = {}
     for wire in levels:
-        price = dec(wire.price) or to_decimal(wire.price)
-        size = dec(wire.size) or to_decimal(wire.size)
+        price = dec(wire.price) or to_amount(wire.price)
+        size = dec(wire.size) or to_amount(wire.size)
         if size:
             out[price] = size  # a repeated price keeps its first key and its last size
     if not out:
@@ -180,7 +180,7 @@ def parse_price_change(msg: PriceChangeMessage, received_at: datetime) -> PriceC
     """
     entries = msg.price_changes
     if entries is not None:
-        dec, side_of = DECIMALS.get, SIDES.get  # inlined memo lookups: this is the hot path
+        dec, side_of = AMOUNTS.get, SIDES.get  # inlined memo lookups: this is the hot path
         built = []
         for e in entries:
             side, price, size, bid, ask = e.side, e.price, e.size, e.best_bid, e.best_ask
@@ -190,10 +190,10 @@ def parse_price_change(msg: PriceChangeMessage, received_at: datetime) -> PriceC
                     (
                         e.asset_id,
                         side_of(side) or to_side(side),
-                        dec(price) or to_decimal(price),
-                        _ZERO if size is None else (dec(size) or to_decimal(size)),
-                        None if bid is None else (dec(bid) or to_decimal(bid)),
-                        None if ask is None else (dec(ask) or to_decimal(ask)),
+                        dec(price) or to_amount(price),
+                        _ZERO if size is None else (dec(size) or to_amount(size)),
+                        None if bid is None else (dec(bid) or to_amount(bid)),
+                        None if ask is None else (dec(ask) or to_amount(ask)),
                         e.hash,
                     ),
                 )
@@ -207,8 +207,8 @@ def parse_price_change(msg: PriceChangeMessage, received_at: datetime) -> PriceC
             LevelChange(
                 token_id,
                 to_side(c.side),
-                to_decimal(c.price),
-                to_decimal(c.size),
+                to_amount(c.price),
+                to_amount(c.size),
                 book_hash=msg.hash if i == last else None,
             )
             for i, c in enumerate(msg.changes)
@@ -218,8 +218,8 @@ def parse_price_change(msg: PriceChangeMessage, received_at: datetime) -> PriceC
             LevelChange(
                 msg.asset_id,
                 to_side(msg.side),
-                to_decimal(msg.price),
-                to_decimal(msg.size),
+                to_amount(msg.price),
+                to_amount(msg.size),
                 book_hash=msg.hash,
             ),
         )
@@ -241,12 +241,12 @@ def _exchange_time(text: str) -> datetime | int:
 
 def parse_last_trade_price(msg: LastTradePriceMessage, received_at: datetime) -> TradeEvent:
     exchange_ts = ts_from_text(msg.timestamp)
-    dec = DECIMALS.get
+    dec = AMOUNTS.get
     trade = _new_trade(
         msg.asset_id,
         msg.market,
-        dec(msg.price) or to_decimal(msg.price),
-        dec(msg.size) or to_decimal(msg.size),
+        dec(msg.price) or to_amount(msg.price),
+        dec(msg.size) or to_amount(msg.size),
         SIDES.get(msg.side) or to_side(msg.side),
         exchange_ts,
         received_at,
@@ -322,8 +322,8 @@ def parse_tick_size_change(msg: TickSizeChangeMessage, received_at: datetime) ->
     return TickSizeChange(
         token_id=msg.asset_id,
         market=msg.market,
-        old_tick_size=to_decimal(msg.old_tick_size),
-        new_tick_size=to_decimal(msg.new_tick_size),
+        old_tick_size=to_amount(msg.old_tick_size),
+        new_tick_size=to_amount(msg.new_tick_size),
         exchange_ts=ts_from_text(msg.timestamp),
         received_at=received_at,
     )
@@ -333,9 +333,9 @@ def parse_best_bid_ask(msg: BestBidAskMessage, received_at: datetime) -> BestBid
     return BestBidAsk(
         token_id=msg.asset_id,
         market=msg.market,
-        best_bid=to_decimal_or_none(msg.best_bid),
-        best_ask=to_decimal_or_none(msg.best_ask),
-        spread=to_decimal_or_none(msg.spread),
+        best_bid=to_amount_or_none(msg.best_bid),
+        best_ask=to_amount_or_none(msg.best_ask),
+        spread=to_amount_or_none(msg.spread),
         exchange_ts=ts_from_text(msg.timestamp),
         received_at=received_at,
     )
@@ -356,7 +356,7 @@ def parse_new_market(msg: NewMarketMessage, received_at: datetime) -> NewMarket:
         event_slug=event.slug if event else None,
         event_title=event.title if event else None,
         tags=tuple(msg.tags or ()),
-        tick_size=to_decimal_or_none(msg.order_price_min_tick_size),
+        tick_size=to_amount_or_none(msg.order_price_min_tick_size),
         active=msg.active,
     )
 
@@ -552,7 +552,7 @@ if _parse_c is not None:
         decimal_type=Decimal,
         zero=_ZERO,
         whale_none=WhaleTier.NONE,
-        to_decimal=to_decimal,
+        to_decimal=to_amount,
         ts_from_text=ts_from_text,
         to_int_or_none=to_int_or_none,
         parse_price_change=parse_price_change,

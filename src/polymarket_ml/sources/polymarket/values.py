@@ -21,6 +21,8 @@ from polymarket_ml.core.errors import DataError
 CACHE_LIMIT = 16_384
 DECIMALS: dict[str, Decimal] = {}
 """Memo of :func:`to_decimal`; hot loops read it directly (``DECIMALS.get(t) or to_decimal(t)``)."""
+AMOUNTS: dict[str, Decimal] = {}
+"""Memo of :func:`to_amount` (``AMOUNTS.get(t) or to_amount(t)`` in hot loops)."""
 SIDES = {"BUY": Side.BUY, "SELL": Side.SELL, "buy": Side.BUY, "sell": Side.SELL}
 _TIMESTAMPS: dict[str, datetime] = {}
 _MIN_MILLIS = 100_000_000_000  # smaller epoch values are seconds (as in utc_from_epoch)
@@ -33,21 +35,48 @@ def to_decimal(text: str) -> Decimal:
     """``"0.50"``, ``".48"``, ``"1096.87"`` → ``Decimal``; compare numerically, never as text."""
     value = DECIMALS.get(text)
     if value is None:
-        try:
-            value = Decimal(text)
-        except (InvalidOperation, TypeError, ValueError) as exc:
-            raise DataError(f"not a decimal number: {text!r}") from exc
-        if not value.is_finite():
-            raise DataError(f"not a finite decimal number: {text!r}")
+        value = _finite_decimal(text)
         if len(DECIMALS) >= CACHE_LIMIT:
             DECIMALS.clear()
         DECIMALS[text] = value
     return value
 
 
+def _finite_decimal(text: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except (InvalidOperation, TypeError, ValueError) as exc:
+        raise DataError(f"not a decimal number: {text!r}") from exc
+    if not value.is_finite():
+        raise DataError(f"not a finite decimal number: {text!r}")
+    return value
+
+
 def to_decimal_or_none(text: str | None) -> Decimal | None:
     """Like :func:`to_decimal`, with ``None`` and ``""`` (the exchange's "unknown") as ``None``."""
     return None if not text else to_decimal(text)
+
+
+def to_amount(text: str) -> Decimal:
+    """A price, size or tick of a book or a trade: :func:`to_decimal`, never negative.
+
+    Memoised apart (:data:`AMOUNTS`): the memo of :func:`to_decimal` also holds values that may
+    be negative (Gamma's price changes), which must not pass for an amount.
+    """
+    value = AMOUNTS.get(text)
+    if value is None:
+        value = _finite_decimal(text)
+        if value < 0:
+            raise DataError(f"a negative price or size: {text!r}")
+        if len(AMOUNTS) >= CACHE_LIMIT:
+            AMOUNTS.clear()
+        AMOUNTS[text] = value
+    return value
+
+
+def to_amount_or_none(text: str | None) -> Decimal | None:
+    """Like :func:`to_amount`, with ``None`` and ``""`` (the exchange's "unknown") as ``None``."""
+    return None if not text else to_amount(text)
 
 
 def number_to_decimal(value: float | int) -> Decimal:
