@@ -51,12 +51,14 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $(STAMP) $(ACCEL)
 
-# Rebuilt when a .c file changes; says so plainly when they could not be built.
+# Rebuilt when a .c file changes (the old builds go first: a failed build must not leave them
+# in use); says so plainly when they could not be built.
 $(ACCEL): $(STAMP) $(ACCEL_SRC)
+	find src -name '*.so' -delete
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $(ACCEL)
 	@$(BIN)/python -c 'import polymarket_ml.core._orderbook_c, polymarket_ml.sources.polymarket._parse_c' 2>/dev/null \
-	  || echo "WARNING: the C accelerators were not built (no C compiler?): the collector decodes the market channel about 2.5x slower. Install gcc (Debian: apt install gcc) and run make again."
+	  || echo "WARNING: the C accelerators were not built (no C compiler, or a build error: $(BIN)/pip install -v -e . shows it): the collector decodes the market channel about 2.5x slower. Install gcc (Debian: apt install gcc) and run make again."
 
 $(DASH_MODULES): $(DASH)/package.json $(DASH)/package-lock.json
 	cd $(DASH) && npm ci --no-audit --no-fund
