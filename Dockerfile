@@ -14,7 +14,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
 COPY requirements.lock ./
 RUN pip install --no-cache-dir -r requirements.lock
-COPY pyproject.toml README.md executor_config.yaml ./
+COPY pyproject.toml setup.py README.md executor_config.yaml ./
 COPY src/ src/
 # gcc builds the C accelerators of the market channel, then goes: the image keeps the .so files
 RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev \

@@ -48,12 +48,12 @@ $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-	@touch $(STAMP) $(ACCEL)
+	@touch $(STAMP)
 
-# Rebuilt when a .c file changes (the old builds go first: a failed build must not leave them
-# in use); says so plainly when they could not be built.
-$(ACCEL): $(STAMP) $(ACCEL_SRC)
+# The package itself, in editable mode, with its C accelerators: built again when a .c file
+# changes (the old builds go first: a failed build must not leave them in use); says so
+# plainly when they could not be built.
+$(ACCEL): $(STAMP) pyproject.toml setup.py $(ACCEL_SRC)
 	find src -name '*.so' -delete
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $(ACCEL)
@@ -73,20 +73,20 @@ dashboard: $(DASH_DIST)
 test: $(ACCEL) $(DASHBOARD)
 	PMML_REQUIRE_ACCELERATOR=$(if $(CC_FOUND),1,0) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: $(STAMP)
+lint: $(ACCEL)
 	$(BIN)/ruff check src tests benchmarks
 
-format: $(STAMP)
+format: $(ACCEL)
 	$(BIN)/ruff format src tests benchmarks
 	$(BIN)/ruff check --fix src tests benchmarks
 
-typecheck: $(STAMP)
+typecheck: $(ACCEL)
 	$(BIN)/mypy
 
-imports: $(STAMP)
+imports: $(ACCEL)
 	$(BIN)/lint-imports
 
-check: $(STAMP)
+check: $(ACCEL)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
