@@ -30,7 +30,7 @@ from polymarket_ml.core.orderbook import BookRegistry, LocalBook
 from polymarket_ml.sources.polymarket import parse
 from polymarket_ml.sources.polymarket.parse import FrameDecoder, decode_market_frame
 from polymarket_ml.sources.polymarket.values import AMOUNTS
-from tests.support import sample_paths
+from tests.support import SAMPLES_DIR, sample_paths
 
 NOW = datetime(2026, 6, 1, 12, 0, 0, 123456, tzinfo=UTC)
 
@@ -168,9 +168,7 @@ def test_the_accelerated_decoder_is_the_one_in_use_and_use_accelerator_switches_
 
 @needs_accelerator
 def test_received_at_defaults_to_now_in_utc() -> None:
-    frame = (
-        sample_paths("ws")[0].parent / "docs_price_change_v2_example_2025-09.json"
-    ).read_bytes()
+    frame = (SAMPLES_DIR / "ws" / "docs_price_change_v2_example_2025-09.json").read_bytes()
     before = datetime.now(UTC)
     (event,) = decode_market_frame(frame)
     after = datetime.now(UTC)
