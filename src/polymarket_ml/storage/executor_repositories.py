@@ -48,27 +48,6 @@ from polymarket_ml.storage.models import (
     SignalRow,
 )
 
-# Market fields refreshed from Gamma on every discovery pass (tracking state is left alone).
-_MARKET_METADATA = (
-    "gamma_id",
-    "slug",
-    "question",
-    "event_id",
-    "event_slug",
-    "event_title",
-    "yes_token_id",
-    "no_token_id",
-    "category",
-    "neg_risk",
-    "start_date",
-    "end_date",
-    "closed",
-    "accepting_orders",
-    "tick_size",
-    "min_order_size",
-)
-
-
 # Stored value -> member, for the rows read many at a time (a dict lookup is ~15x cheaper than
 # calling the enum).
 _SIDES = {m.value: m for m in Side}
