@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 # The C accelerators of the market channel (optional: without a C compiler the Python code runs).
-ACCEL_SRC := $(wildcard src/polymarket_ml/*/*.c src/polymarket_ml/*/*/*.c)
+ACCEL_SRC := $(wildcard src/polymarket_ml/*.h src/polymarket_ml/*/*.c src/polymarket_ml/*/*/*.c)
 ACCEL := $(VENV)/.accelerators
 CC_FOUND := $(shell command -v $${CC:-cc} 2>/dev/null)
 

@@ -6,6 +6,7 @@ code does the same work, slower (README, "The market channel's hot path in C").
 
 from setuptools import Extension, setup
 
+SHARED = "src/polymarket_ml/_accelerator.h"  # included by both
 ACCELERATORS = {
     "polymarket_ml.core._orderbook_c": "src/polymarket_ml/core/_orderbook_c.c",
     "polymarket_ml.sources.polymarket._parse_c": "src/polymarket_ml/sources/polymarket/_parse_c.c",
@@ -13,7 +14,7 @@ ACCELERATORS = {
 
 setup(
     ext_modules=[
-        Extension(name, [source], optional=True, extra_compile_args=["-O2"])
+        Extension(name, [source], depends=[SHARED], optional=True, extra_compile_args=["-O2"])
         for name, source in ACCELERATORS.items()
     ]
 )

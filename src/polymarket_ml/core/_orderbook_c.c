@@ -10,15 +10,10 @@
  * configure() from the classes' member descriptors; objects are checked to be of the exact class
  * those offsets belong to before they are used.
  */
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
-#include <structmember.h>
-
-#define SLOT(obj, off) (*(PyObject **)((char *)(obj) + (off)))
+#include "../_accelerator.h"
 
 static PyTypeObject *book_type, *price_change_type, *trade_event_type, *trade_type,
     *book_event_type, *registry_type;
-static int enabled = 1; /* set_enabled(False): everything goes to the Python code */
 static PyObject *buy;           /* Side.BUY */
 static PyObject *py_apply;      /* orderbook._apply_event_python(books, registry, event) */
 static PyObject *str_book, *str_market, *str_verify, *str_apply_book_event, *str_apply_change;
@@ -30,46 +25,13 @@ static Py_ssize_t o_be_maps, o_be_token, o_be_ts, o_be_received, o_be_last_trade
 static Py_ssize_t o_pc_market, o_pc_changes, o_pc_ts, o_pc_received;
 static Py_ssize_t o_te_trade, o_t_token, o_t_price;
 
-static int slot_offset(PyTypeObject *type, const char *name, Py_ssize_t *out) {
-    PyObject *descr = PyObject_GetAttrString((PyObject *)type, name);
-    if (descr == NULL) return -1;
-    if (!Py_IS_TYPE(descr, &PyMemberDescr_Type)) {
-        PyErr_Format(PyExc_TypeError, "%s.%s is not a slot", type->tp_name, name);
-        Py_DECREF(descr);
-        return -1;
-    }
-    PyMemberDef *member = ((PyMemberDescrObject *)descr)->d_member;
-    Py_DECREF(descr);
-    if (member->type != T_OBJECT_EX && member->type != T_OBJECT) {
-        PyErr_Format(PyExc_TypeError, "%s.%s is not an object slot", type->tp_name, name);
-        return -1;
-    }
-    *out = member->offset;
-    return 0;
-}
-
-static int take_type(PyObject *kwargs, const char *name, PyTypeObject **out) {
-    PyObject *value = PyDict_GetItemString(kwargs, name);
-    if (value == NULL || !PyType_Check(value)) {
-        PyErr_Format(PyExc_TypeError, "configure() needs the class %s", name);
-        return -1;
-    }
-    Py_XSETREF(*out, (PyTypeObject *)Py_NewRef(value));
-    return 0;
-}
-
 static PyObject *configure(PyObject *self, PyObject *args, PyObject *kwargs) {
     if (kwargs == NULL || PyTuple_GET_SIZE(args) != 0) {
         PyErr_SetString(PyExc_TypeError, "configure() takes keyword arguments only");
         return NULL;
     }
-    PyObject *side = PyDict_GetItemString(kwargs, "buy");
-    PyObject *apply = PyDict_GetItemString(kwargs, "apply_python");
-    if (side == NULL || apply == NULL) {
-        PyErr_SetString(PyExc_TypeError, "configure() needs buy and apply_python");
-        return NULL;
-    }
-    if (take_type(kwargs, "LocalBook", &book_type) < 0 ||
+    if (take(kwargs, "buy", &buy) < 0 || take(kwargs, "apply_python", &py_apply) < 0 ||
+        take_type(kwargs, "LocalBook", &book_type) < 0 ||
         take_type(kwargs, "PriceChange", &price_change_type) < 0 ||
         take_type(kwargs, "TradeEvent", &trade_event_type) < 0 ||
         take_type(kwargs, "Trade", &trade_type) < 0 ||
@@ -109,8 +71,6 @@ static PyObject *configure(PyObject *self, PyObject *args, PyObject *kwargs) {
         slot_offset(trade_type, "token_id", &o_t_token) < 0 ||
         slot_offset(trade_type, "price", &o_t_price) < 0)
         return NULL;
-    Py_XSETREF(buy, Py_NewRef(side));
-    Py_XSETREF(py_apply, Py_NewRef(apply));
     if ((str_book == NULL && (str_book = PyUnicode_InternFromString("book")) == NULL) ||
         (str_market == NULL && (str_market = PyUnicode_InternFromString("market")) == NULL) ||
         (str_verify == NULL && (str_verify = PyUnicode_InternFromString("_verify")) == NULL) ||
@@ -390,13 +350,6 @@ static PyObject *registry_apply(PyObject *self, PyObject *type) {
         return NULL;
     }
     return PyDescr_NewMethod(registry_type, &registry_apply_def);
-}
-
-static PyObject *set_enabled(PyObject *self, PyObject *flag) {
-    int on = PyObject_IsTrue(flag);
-    if (on < 0) return NULL;
-    enabled = on;
-    Py_RETURN_NONE;
 }
 
 static PyMethodDef methods[] = {

@@ -13,15 +13,12 @@
  * their slot offsets, found once in configure() from the classes' member descriptors; every
  * object is checked to be of the exact class those offsets belong to before they are used.
  */
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
+#include "../../_accelerator.h"
+
 #include <datetime.h>
-#include <structmember.h>
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
-
-#define SLOT(obj, off) (*(PyObject **)((char *)(obj) + (off)))
 
 /* configured by configure() */
 static PyObject *sides;         /* dict str -> Side */
@@ -31,7 +28,6 @@ static PyObject *whale_none;    /* WhaleTier.NONE */
 static PyObject *py_to_decimal, *py_ts_from_text, *py_to_int_or_none;
 static PyObject *py_parse_price_change, *py_parse_last_trade_price, *py_decode, *py_level_map;
 static PyObject *price_memo; /* prices of more than 7 characters (see to_dec) */
-static int enabled = 1; /* set_enabled(False): every entry point hands its work to Python */
 static PyObject *parsers;       /* dict wire type -> Python parser */
 static PyObject *frame_decode;  /* msgspec Decoder(MarketFrame).decode */
 static PyTypeObject *pc_msg_type, *pc_entry_type, *ltp_msg_type, *level_type;
@@ -56,46 +52,6 @@ static const char *trade_fields[13] = {
     "outcome", "fee_rate_bps", "transaction_hash", "whale_tier", "best_bid", "best_ask"};
 
 /* -- configuration ------------------------------------------------------------------------ */
-
-static int slot_offset(PyTypeObject *type, const char *name, Py_ssize_t *out) {
-    PyObject *descr = PyObject_GetAttrString((PyObject *)type, name);
-    if (descr == NULL) return -1;
-    if (!Py_IS_TYPE(descr, &PyMemberDescr_Type)) {
-        PyErr_Format(PyExc_TypeError, "%s.%s is not a slot", type->tp_name, name);
-        Py_DECREF(descr);
-        return -1;
-    }
-    PyMemberDef *member = ((PyMemberDescrObject *)descr)->d_member;
-    Py_DECREF(descr);
-    if (member->type != T_OBJECT_EX && member->type != T_OBJECT) {
-        PyErr_Format(PyExc_TypeError, "%s.%s is not an object slot", type->tp_name, name);
-        return -1;
-    }
-    *out = member->offset;
-    return 0;
-}
-
-static int take(PyObject *kwargs, const char *name, PyObject **out) {
-    PyObject *value = PyDict_GetItemString(kwargs, name);
-    if (value == NULL) {
-        PyErr_Format(PyExc_TypeError, "configure() needs %s", name);
-        return -1;
-    }
-    Py_XSETREF(*out, Py_NewRef(value));
-    return 0;
-}
-
-static int take_type(PyObject *kwargs, const char *name, PyTypeObject **out) {
-    PyObject *value = NULL;
-    if (take(kwargs, name, &value) < 0) return -1;
-    if (!PyType_Check(value)) {
-        PyErr_Format(PyExc_TypeError, "configure(): %s is not a class", name);
-        Py_DECREF(value);
-        return -1;
-    }
-    Py_XSETREF(*out, (PyTypeObject *)value);
-    return 0;
-}
 
 static PyObject *configure(PyObject *self, PyObject *args, PyObject *kwargs) {
     if (kwargs == NULL || PyTuple_GET_SIZE(args) != 0) {
@@ -752,13 +708,6 @@ static PyObject *decode_market_frame(PyObject *self, PyObject *const *args, Py_s
     call[0] = args[0];
     if (nkw == 1) call[1] = args[1];
     return decode(self, call, 3);
-}
-
-static PyObject *set_enabled(PyObject *self, PyObject *flag) {
-    int on = PyObject_IsTrue(flag);
-    if (on < 0) return NULL;
-    enabled = on;
-    Py_RETURN_NONE;
 }
 
 static PyMethodDef methods[] = {
