@@ -242,10 +242,21 @@ class PriceChange:
         received_at: datetime,
     ) -> PriceChange:
         """An event whose ``exchange_ts`` is ``utc_from_millis(exchange_ms)``, made when read."""
+        return cls._of(market, changes, exchange_ms, received_at)
+
+    @classmethod
+    def _of(
+        cls,
+        market: str,
+        changes: tuple[LevelChange, ...],
+        exchange_ts: datetime | int,
+        received_at: datetime,
+    ) -> PriceChange:
+        """The event, its time as it is kept: a ``datetime``, or epoch ms until first read."""
         event = object.__new__(cls)
         _set(event, "market", market)
         _set(event, "changes", changes)
-        _set(event, "_exchange_ts", exchange_ms)
+        _set(event, "_exchange_ts", exchange_ts)
         _set(event, "received_at", received_at)
         return event
 
@@ -266,12 +277,7 @@ class PriceChange:
         kept = tuple(c for c in changes if c.token_id in tokens)
         if not kept:
             return None
-        event = object.__new__(PriceChange)
-        _set(event, "market", self.market)
-        _set(event, "changes", kept)
-        _set(event, "_exchange_ts", self._exchange_ts)
-        _set(event, "received_at", self.received_at)
-        return event
+        return PriceChange._of(self.market, kept, self._exchange_ts, self.received_at)
 
     def _key(self) -> tuple[str, tuple[LevelChange, ...], datetime, datetime]:
         return (self.market, self.changes, self.exchange_ts, self.received_at)
