@@ -215,23 +215,23 @@ def _rate_line(label: str, count: int, ceiling_s: float, elapsed_s: float) -> st
 
 
 def _accelerators() -> str:
-    if parse.accelerator_in_use() and orderbook.accelerator_in_use():
+    if parse.accelerator.in_use and orderbook.accelerator.in_use:
         return "the C accelerators, as make builds them"
-    if not (parse.accelerator_available() and orderbook.accelerator_available()):
+    if not (parse.accelerator.available and orderbook.accelerator.available):
         return "the Python code only: the C accelerators are not built (no C compiler?)"
     return "the Python code only: PMML_PURE_PYTHON is set"
 
 
 def _python_reference(frames: list[bytes]) -> str:
     """The same path with the C accelerators switched off: what they are worth."""
-    was_c = parse.accelerator_in_use(), orderbook.accelerator_in_use()
-    parse.use_accelerator(False)
-    orderbook.use_accelerator(False)
+    was_c = parse.accelerator.in_use, orderbook.accelerator.in_use
+    parse.accelerator.use(False)
+    orderbook.accelerator.use(False)
     try:
         ceiling, elapsed = _both(frames, _warm_registry(frames))
     finally:
-        parse.use_accelerator(was_c[0])
-        orderbook.use_accelerator(was_c[1])
+        parse.accelerator.use(was_c[0])
+        orderbook.accelerator.use(was_c[1])
     return _rate_line(f"Python code only, {len(frames) // 1000}k", len(frames), ceiling, elapsed)
 
 

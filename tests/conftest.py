@@ -28,16 +28,16 @@ def either_hot_path(request: pytest.FixtureRequest) -> Iterator[str]:
     Use it with ``pytestmark = pytest.mark.usefixtures("either_hot_path")``.
     """
     accelerated = request.param == "accelerated"
-    if accelerated and not (parse.accelerator_available() and orderbook.accelerator_available()):
+    if accelerated and not (parse.accelerator.available and orderbook.accelerator.available):
         pytest.skip("the C accelerators are not built")
-    was = parse.accelerator_in_use(), orderbook.accelerator_in_use()
-    parse.use_accelerator(accelerated)
-    orderbook.use_accelerator(accelerated)
+    was = parse.accelerator.in_use, orderbook.accelerator.in_use
+    parse.accelerator.use(accelerated)
+    orderbook.accelerator.use(accelerated)
     try:
         yield request.param
     finally:
-        parse.use_accelerator(was[0])
-        orderbook.use_accelerator(was[1])
+        parse.accelerator.use(was[0])
+        orderbook.accelerator.use(was[1])
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

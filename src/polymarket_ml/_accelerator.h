@@ -1,6 +1,6 @@
 /* What the C accelerators (core/_orderbook_c.c, sources/polymarket/_parse_c.c) share: reading
  * and setting the slots of Python objects at offsets found once, taking the objects their
- * configure() is handed, and the switch to the Python code (use_accelerator). Each extension
+ * configure() is handed, and the switch to the Python code (AcceleratorSwitch.use). Each extension
  * includes it once and gets its own copy of these statics. */
 #ifndef POLYMARKET_ML_ACCELERATOR_H
 #define POLYMARKET_ML_ACCELERATOR_H

@@ -360,7 +360,7 @@ static PyMethodDef methods[] = {
     {"registry_apply", registry_apply, METH_O,
      "registry_apply(BookRegistry): a method descriptor for BookRegistry.apply."},
     {"set_enabled", set_enabled, METH_O,
-     "False: apply() hands every event to the Python code (use_accelerator)."},
+     "False: apply() hands every event to the Python code (AcceleratorSwitch.use)."},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {

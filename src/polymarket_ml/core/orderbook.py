@@ -14,11 +14,11 @@ deltas and counts them in ``ignored_changes``.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
 
+from polymarket_ml.core.accelerator import AcceleratorSwitch
 from polymarket_ml.core.clock import utc_from_millis
 from polymarket_ml.core.enums import Side
 from polymarket_ml.core.events import (
@@ -552,32 +552,6 @@ except ImportError:  # installed without a C compiler
     _orderbook_c = None  # type: ignore[assignment]
 
 
-def use_accelerator(enabled: bool = True) -> bool:
-    """Apply events with the C accelerator when ``enabled`` and built, else in Python.
-
-    Returns whether the accelerator is in use. It is by default where it was built, unless the
-    environment sets ``PMML_PURE_PYTHON=1``.
-    """
-    global _in_use
-    if _orderbook_c is None:
-        return False
-    _orderbook_c.set_enabled(enabled)
-    _in_use = enabled
-    return enabled
-
-
-def accelerator_available() -> bool:
-    """Whether the C accelerator was built and imports (``make venv`` builds it)."""
-    return _orderbook_c is not None
-
-
-def accelerator_in_use() -> bool:
-    return _in_use
-
-
-_in_use = False
-
-
 if _orderbook_c is not None:
     _orderbook_c.configure(
         LocalBook=LocalBook,
@@ -590,7 +564,8 @@ if _orderbook_c is not None:
         apply_python=_apply_event,
     )
     setattr(BookRegistry, "apply", _orderbook_c.registry_apply(BookRegistry))  # noqa: B010
-use_accelerator(os.environ.get("PMML_PURE_PYTHON", "") in ("", "0"))
+accelerator = AcceleratorSwitch(_orderbook_c)
+"""Whether the C accelerator was built and is in use; ``accelerator.use(False)`` switches it off."""
 
 
 __all__ = ["BookRegistry", "LocalBook"]

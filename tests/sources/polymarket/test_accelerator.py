@@ -4,7 +4,7 @@
 give exactly what ``parse.py`` and ``orderbook.py`` give: the same events (compared by ``repr``,
 so ``Decimal('0.50')`` is not ``Decimal('0.5')``), the same errors with the same messages, and
 books in the same state. Both run here on the real samples, on a realistic recorded stream, and
-on thousands of damaged messages; ``use_accelerator`` switches between them.
+on thousands of damaged messages; ``accelerator.use`` switches between them.
 """
 
 from __future__ import annotations
@@ -35,21 +35,21 @@ from tests.support import SAMPLES_DIR, sample_paths
 NOW = datetime(2026, 6, 1, 12, 0, 0, 123456, tzinfo=UTC)
 
 needs_accelerator = pytest.mark.skipif(
-    not (parse.accelerator_available() and orderbook.accelerator_available()),
+    not (parse.accelerator.available and orderbook.accelerator.available),
     reason="the C accelerators are not built (no C compiler when the package was installed)",
 )
 
 
 @contextmanager
 def implementation(accelerated: bool) -> Iterator[None]:
-    was = parse.accelerator_in_use(), orderbook.accelerator_in_use()
-    assert parse.use_accelerator(accelerated) is accelerated
-    assert orderbook.use_accelerator(accelerated) is accelerated
+    was = parse.accelerator.in_use, orderbook.accelerator.in_use
+    assert parse.accelerator.use(accelerated) is accelerated
+    assert orderbook.accelerator.use(accelerated) is accelerated
     try:
         yield
     finally:
-        parse.use_accelerator(was[0])
-        orderbook.use_accelerator(was[1])
+        parse.accelerator.use(was[0])
+        orderbook.accelerator.use(was[1])
 
 
 def test_the_accelerators_are_built_where_make_builds_them() -> None:
@@ -57,8 +57,8 @@ def test_the_accelerators_are_built_where_make_builds_them() -> None:
     silently failed would otherwise leave the collector at half speed and these tests skipped."""
     if os.environ.get("PMML_REQUIRE_ACCELERATOR") != "1":
         pytest.skip("PMML_REQUIRE_ACCELERATOR is not set")
-    assert parse.accelerator_available()
-    assert orderbook.accelerator_available()
+    assert parse.accelerator.available
+    assert orderbook.accelerator.available
 
 
 # -- outcomes ----------------------------------------------------------------------------
@@ -144,7 +144,7 @@ def test_every_market_sample_decodes_to_the_same_events_or_error(raw: bytes) -> 
 
 
 @needs_accelerator
-def test_the_accelerated_decoder_is_the_one_in_use_and_use_accelerator_switches_it() -> None:
+def test_the_accelerated_decoder_is_the_one_in_use_and_the_switch_turns_it_off() -> None:
     frame = json.dumps(
         {
             "event_type": "last_trade_price",

@@ -722,7 +722,7 @@ static PyMethodDef methods[] = {
     {"decode_market_frame", (PyCFunction)(void (*)(void))decode_market_frame,
      METH_FASTCALL | METH_KEYWORDS, "parse.decode_market_frame."},
     {"set_enabled", set_enabled, METH_O,
-     "False: every function here calls the Python reference code instead (use_accelerator)."},
+     "False: every function here calls the Python reference code instead (AcceleratorSwitch.use)."},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_parse_c",

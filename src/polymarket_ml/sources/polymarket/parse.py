@@ -23,7 +23,6 @@ Where it was built, ``_parse_c.c`` does the usual frames in C (see the end of th
 from __future__ import annotations
 
 import logging
-import os
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import fields
@@ -35,6 +34,7 @@ from typing import Any, Protocol, cast
 
 import msgspec
 
+from polymarket_ml.core.accelerator import AcceleratorSwitch
 from polymarket_ml.core.clock import utc_from_millis
 from polymarket_ml.core.enums import Side, WhaleTier
 from polymarket_ml.core.errors import DataError
@@ -520,32 +520,6 @@ _decode_impl = _decode if _parse_c is None else _parse_c.decode
 _level_map_impl = _level_map if _parse_c is None else _parse_c.level_map
 
 
-def use_accelerator(enabled: bool = True) -> bool:
-    """Decode with the C accelerator when ``enabled`` and built, else with the Python code.
-
-    Returns whether the accelerator is in use. It is by default where it was built, unless the
-    environment sets ``PMML_PURE_PYTHON=1``.
-    """
-    global _in_use
-    if _parse_c is None:
-        return False
-    _parse_c.set_enabled(enabled)
-    _in_use = enabled
-    return enabled
-
-
-def accelerator_available() -> bool:
-    """Whether the C accelerator was built and imports (``make venv`` builds it)."""
-    return _parse_c is not None
-
-
-def accelerator_in_use() -> bool:
-    return _in_use
-
-
-_in_use = False
-
-
 if _parse_c is not None:
     _parse_c.configure(
         sides=SIDES,
@@ -575,4 +549,5 @@ if _parse_c is not None:
         partial=partial,
         build_book=_build_book,
     )
-use_accelerator(os.environ.get("PMML_PURE_PYTHON", "") in ("", "0"))
+accelerator = AcceleratorSwitch(_parse_c)
+"""Whether the C accelerator was built and is in use; ``accelerator.use(False)`` switches it off."""
