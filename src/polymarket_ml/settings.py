@@ -432,7 +432,7 @@ def known_env_names() -> set[str]:
 
 # Variables with the PMML_ prefix that configure other things than the settings object:
 # the tests' and benchmarks' servers, and the C accelerators of the market channel (read at
-# import by sources/polymarket/parse.py and core/orderbook.py, which cannot import settings).
+# import by core/accelerator.py, which cannot import settings).
 _OTHER_PMML_VARS = frozenset(
     {
         "PMML_TEST_POSTGRES_URL",

@@ -31,12 +31,9 @@ from polymarket_ml.collection.journal import (
     read_journal,
 )
 from polymarket_ml.core.events import (
-    BestBidAsk,
-    BookEvent,
-    MarketEvent,
     PriceChange,
-    TickSizeChange,
     TradeEvent,
+    event_token,
 )
 from polymarket_ml.core.orderbook import BookRegistry, LocalBook
 from polymarket_ml.core.types import Trade
@@ -50,15 +47,6 @@ from polymarket_ml.storage.repositories import MarketRepository
 log = logging.getLogger(__name__)
 
 WhaleThresholds = Sequence[float]
-
-
-def _token_of(event: MarketEvent) -> str | None:
-    """The token of an event only the socket that follows it gets."""
-    if isinstance(event, TradeEvent):
-        return event.trade.token_id
-    if isinstance(event, BookEvent | TickSizeChange | BestBidAsk):
-        return event.token_id
-    return None
 
 
 def classify_trade(trade: Trade, book: LocalBook | None, whales: WhaleThresholds) -> Trade:
@@ -132,7 +120,7 @@ class JournalReplayer:
                         continue
                     event = own
                 else:
-                    token = _token_of(event)
+                    token = event_token(event)
                     if token is not None and owner.get(token) != entry.conn:
                         # only the socket following a token gets its books and trades
                         owned.get(owner.get(token, ""), set()).discard(token)

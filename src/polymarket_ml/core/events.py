@@ -382,6 +382,18 @@ MarketEvent = (
 )
 
 
+def event_token(event: MarketEvent) -> str | None:
+    """The one token an event is about, which only a socket following that token gets
+    (``None`` for price changes, which carry both tokens of a market, and market-level events)."""
+    if isinstance(event, BookEvent):
+        return event.token_id
+    if isinstance(event, TradeEvent):
+        return event.trade.token_id
+    if isinstance(event, TickSizeChange | BestBidAsk):
+        return event.token_id
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class OrderUpdate:
     """One of our orders changed (user channel ``order``, or a REST open order).

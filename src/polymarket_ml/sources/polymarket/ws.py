@@ -44,12 +44,11 @@ from websockets.uri import parse_uri
 from polymarket_ml.core.clock import Clock, SystemClock
 from polymarket_ml.core.errors import SourceError
 from polymarket_ml.core.events import (
-    BestBidAsk,
     BookEvent,
     MarketEvent,
     PriceChange,
-    TickSizeChange,
     TradeEvent,
+    event_token,
 )
 from polymarket_ml.core.orderbook import BookRegistry
 from polymarket_ml.core.types import Book
@@ -76,17 +75,6 @@ BookFetcher = Callable[[Sequence[str]], Awaitable[Mapping[str, Book]]]
 FrameSink = Callable[[bytes, datetime, str], None]
 """Gets every data frame as received (raw bytes, receipt time, connection name), before it is
 decoded, bad frames included; e.g. a journal. Called in the event loop: it must be quick."""
-
-
-def _event_token(event: MarketEvent) -> str | None:
-    """The one token an event is about (``None`` for price changes and market-level events)."""
-    if isinstance(event, BookEvent):
-        return event.token_id
-    if isinstance(event, TradeEvent):
-        return event.trade.token_id
-    if isinstance(event, TickSizeChange | BestBidAsk):
-        return event.token_id
-    return None
 
 
 class MarketConnection:
@@ -504,7 +492,7 @@ class MarketConnection:
                 for change in event.changes:
                     seen[change.token_id] = now
             else:
-                token = _event_token(event)
+                token = event_token(event)
                 if token is not None:
                     seen[token] = now
                 if type(event) is TradeEvent:
